@@ -1,0 +1,189 @@
+"""Every setting the function app reads, parsed and checked in one place.
+
+Names follow the article and Azure conventions. App settings arrive as
+environment variables, i.e. strings; a value that does not parse stops
+start-up with a :class:`SettingsError` that names the setting.
+"""
+
+import os
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+STORAGE_BACKENDS = ("memory", "blob", "cosmos")
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or has a value the app cannot use."""
+
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"setting {name}: {problem}")
+        self.setting = name
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The app's configuration; build it with :meth:`from_environment`."""
+
+    microsoft_app_id: str = ""
+    microsoft_app_password: str = ""
+    microsoft_app_type: str = "MultiTenant"
+    microsoft_app_tenant_id: str = ""
+    expire_after_seconds: int = 30
+    state_storage: str = "memory"
+    sweep_batch_size: int = 1000
+    cosmos_db_time_to_live: Optional[int] = None
+    cosmos_db_endpoint: str = ""
+    cosmos_db_auth_key: str = ""
+    cosmos_db_database_id: str = ""
+    cosmos_db_user_state_container_id: str = ""
+    cosmos_db_conversation_state_container_id: str = ""
+    cosmos_db_verify_tls: bool = True
+    blob_connection_string: str = ""
+    blob_account_url: str = ""
+    blob_user_state_container: str = "user-state"
+    blob_conversation_state_container: str = "conversation-state"
+    max_request_bytes: int = 256 * 1024
+    running_in_azure: bool = False
+
+    @property
+    def authenticates_requests(self) -> bool:
+        """True when the bot has credentials and so demands signed requests."""
+        return bool(self.microsoft_app_id)
+
+    @classmethod
+    def from_environment(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
+        """Read and check the settings from ``environ`` (default: os.environ)."""
+        env = _Environment(os.environ if environ is None else environ)
+        running_in_azure = bool(env.text("WEBSITE_INSTANCE_ID"))
+        state_storage = env.choice("StateStorage", STORAGE_BACKENDS, default="")
+        if not state_storage:
+            if running_in_azure:
+                raise SettingsError(
+                    "StateStorage",
+                    "is not set; a deployed app must keep state in 'blob' or 'cosmos', "
+                    "because memory state is lost between instances",
+                )
+            state_storage = "memory"
+        settings = cls(
+            microsoft_app_id=env.text("MicrosoftAppId"),
+            microsoft_app_password=env.text("MicrosoftAppPassword"),
+            microsoft_app_type=env.choice("MicrosoftAppType", APP_TYPES, default="MultiTenant"),
+            microsoft_app_tenant_id=env.text("MicrosoftAppTenantId"),
+            expire_after_seconds=env.integer("ExpireAfterSeconds", default=30, minimum=1),
+            state_storage=state_storage,
+            sweep_batch_size=env.integer("SweepBatchSize", default=1000, minimum=1),
+            cosmos_db_time_to_live=env.optional_integer("CosmosDbTimeToLive", minimum=1),
+            cosmos_db_endpoint=env.text("CosmosDbEndpoint"),
+            cosmos_db_auth_key=env.text("CosmosDbAuthKey"),
+            cosmos_db_database_id=env.text("CosmosDbDatabaseId"),
+            cosmos_db_user_state_container_id=env.text("CosmosDbUserStateContainerId"),
+            cosmos_db_conversation_state_container_id=env.text(
+                "CosmosDbConversationStateContainerId"
+            ),
+            cosmos_db_verify_tls=env.boolean("CosmosDbVerifyTls", default=True),
+            blob_connection_string=env.text("BlobConnectionString")
+            or env.text("AzureWebJobsStorage"),
+            blob_account_url=env.text("BlobAccountUrl"),
+            blob_user_state_container=env.text("BlobUserStateContainer") or "user-state",
+            blob_conversation_state_container=env.text("BlobConversationStateContainer")
+            or "conversation-state",
+            max_request_bytes=env.integer("MaxRequestBytes", default=256 * 1024, minimum=1024),
+            running_in_azure=running_in_azure,
+        )
+        settings._check_storage()
+        settings._check_credentials()
+        return settings
+
+    def _check_credentials(self):
+        if self.microsoft_app_password and not self.microsoft_app_id:
+            raise SettingsError("MicrosoftAppId", "is empty but MicrosoftAppPassword is set")
+        if self.microsoft_app_type == "SingleTenant" and self.microsoft_app_id:
+            if not self.microsoft_app_tenant_id:
+                raise SettingsError("MicrosoftAppTenantId", "is required for a SingleTenant app")
+
+    def _check_storage(self):
+        required = {
+            "cosmos": {
+                "CosmosDbEndpoint": self.cosmos_db_endpoint,
+                "CosmosDbDatabaseId": self.cosmos_db_database_id,
+                "CosmosDbUserStateContainerId": self.cosmos_db_user_state_container_id,
+                "CosmosDbConversationStateContainerId": (
+                    self.cosmos_db_conversation_state_container_id
+                ),
+            },
+            "blob": {
+                "BlobUserStateContainer": self.blob_user_state_container,
+                "BlobConversationStateContainer": self.blob_conversation_state_container,
+            },
+        }.get(self.state_storage, {})
+        for name, value in required.items():
+            if not value:
+                raise SettingsError(name, f"is required when StateStorage is {self.state_storage}")
+        if self.state_storage == "blob":
+            if not (self.blob_connection_string or self.blob_account_url):
+                raise SettingsError(
+                    "BlobConnectionString",
+                    "is required when StateStorage is blob "
+                    "(or set AzureWebJobsStorage, or BlobAccountUrl to sign in with Azure AD)",
+                )
+            if self.blob_user_state_container == self.blob_conversation_state_container:
+                raise SettingsError(
+                    "BlobConversationStateContainer",
+                    "must differ from BlobUserStateContainer: conversation and user state "
+                    "live apart",
+                )
+        if self.state_storage == "cosmos" and (
+            self.cosmos_db_user_state_container_id
+            == self.cosmos_db_conversation_state_container_id
+        ):
+            raise SettingsError(
+                "CosmosDbConversationStateContainerId",
+                "must differ from CosmosDbUserStateContainerId: only conversation state "
+                "may carry a time to live",
+            )
+
+
+class _Environment:
+    """Typed reads of string settings, each error naming its setting."""
+
+    def __init__(self, environ: Mapping[str, str]):
+        self._environ = environ
+
+    def text(self, name: str) -> str:
+        return (self._environ.get(name) or "").strip()
+
+    def choice(self, name: str, allowed, default: str) -> str:
+        value = self.text(name)
+        if not value:
+            return default
+        for option in allowed:
+            if value.lower() == option.lower():
+                return option
+        raise SettingsError(name, f"is {value!r}; use one of {', '.join(allowed)}")
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.text(name).lower()
+        if not value:
+            return default
+        if value in ("true", "1", "yes"):
+            return True
+        if value in ("false", "0", "no"):
+            return False
+        raise SettingsError(name, f"is {value!r}; expected true or false")
+
+    def integer(self, name: str, default: int, minimum: int) -> int:
+        value = self.optional_integer(name, minimum)
+        return default if value is None else value
+
+    def optional_integer(self, name: str, minimum: int) -> Optional[int]:
+        value = self.text(name)
+        if not value:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            raise SettingsError(name, f"is {value!r}; expected a whole number") from None
+        if number < minimum:
+            raise SettingsError(name, f"is {number}; expected at least {minimum}")
+        return number

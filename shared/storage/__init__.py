@@ -1,0 +1,14 @@
+"""State stores: memory, Azure Blob Storage and Azure Cosmos DB."""
+
+from .errors import ETagConflict, StorageUnavailable
+from .factory import StateStores, create_state_stores
+from .sweepable import StaleRecord, SweepableStore
+
+__all__ = [
+    "ETagConflict",
+    "StorageUnavailable",
+    "StateStores",
+    "create_state_stores",
+    "StaleRecord",
+    "SweepableStore",
+]

@@ -1,0 +1,42 @@
+"""Builds the two state stores the settings ask for.
+
+Storage SDKs are imported only when their backend is chosen, so a memory run
+never loads them.
+"""
+
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Optional
+
+from botbuilder.core import Storage
+
+from ..settings import Settings
+from .sweepable import SweepableStore
+
+
+@dataclass
+class StateStores:
+    """Conversation state and user state, always in separate stores."""
+
+    conversation: SweepableStore  # also a botbuilder Storage
+    user: Storage
+    close: Optional[Callable[[], Awaitable[None]]] = None
+
+    async def aclose(self):
+        """Release the backend's connections, if it holds any."""
+        if self.close is not None:
+            await self.close()
+
+
+def create_state_stores(settings: Settings) -> StateStores:
+    """The stores for ``settings.state_storage``."""
+    if settings.state_storage == "blob":
+        from .blob_store import create_blob_stores
+
+        return create_blob_stores(settings)
+    if settings.state_storage == "cosmos":
+        from .cosmos_store import create_cosmos_stores
+
+        return create_cosmos_stores(settings)
+    from .memory_store import MemoryStore
+
+    return StateStores(conversation=MemoryStore(), user=MemoryStore())

@@ -1,0 +1,69 @@
+"""State kept in this process's memory: for local runs and tests."""
+
+import itertools
+from copy import deepcopy
+from typing import AsyncIterator, Dict, List
+
+from botbuilder.core import Storage
+
+from .errors import ETagConflict
+from .last_accessed import last_accessed_of
+from .store_items import e_tag_of, is_conditional, with_e_tag
+from .sweepable import StaleRecord, SweepableStore
+
+
+class MemoryStore(Storage, SweepableStore):
+    """A dict of records, each with an e_tag that changes on every write.
+
+    Unlike botbuilder's MemoryStorage, every record gets an e_tag and a write
+    or delete with a stale e_tag is refused, so races behave as on Cosmos.
+    State lives in one process: never use it where a second instance may run.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._records: Dict[str, dict] = {}
+        self._e_tags: Dict[str, str] = {}
+        self._next_e_tag = itertools.count(1)
+
+    async def read(self, keys: List[str]) -> Dict[str, object]:
+        if keys is None:
+            raise ValueError("Keys are required when reading")
+        found = {}
+        for key in keys:
+            if key in self._records:
+                found[key] = with_e_tag(deepcopy(self._records[key]), self._e_tags[key])
+        return found
+
+    async def write(self, changes: Dict[str, object]):
+        if changes is None:
+            raise ValueError("Changes are required when writing")
+        if not changes:
+            return
+        for key, item in changes.items():
+            if is_conditional(e_tag_of(item)) and self._e_tags.get(key) != e_tag_of(item):
+                raise ETagConflict(key)
+        for key, item in changes.items():
+            record = deepcopy(item)
+            if isinstance(record, dict):
+                record.pop("e_tag", None)
+            self._records[key] = record
+            self._e_tags[key] = str(next(self._next_e_tag))
+
+    async def delete(self, keys: List[str]):
+        for key in keys:
+            self._records.pop(key, None)
+            self._e_tags.pop(key, None)
+
+    async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
+        for key, record in list(self._records.items()):
+            last_accessed = last_accessed_of(record)
+            if last_accessed is not None and last_accessed <= cutoff:
+                yield StaleRecord(key, self._e_tags[key], last_accessed)
+
+    async def delete_if_unchanged(self, key: str, e_tag: str) -> bool:
+        if self._e_tags.get(key) != e_tag:
+            return False
+        del self._records[key]
+        del self._e_tags[key]
+        return True
