@@ -1,0 +1,19 @@
+"""HTTP trigger: POST /api/messages runs one bot turn per activity."""
+
+import json
+
+import azure.functions as func
+
+from shared.worker import get_bot_application, get_settings
+
+get_settings()  # a bad setting stops the function from loading, naming the setting
+
+
+async def main(req: func.HttpRequest) -> func.HttpResponse:
+    headers = {name.lower(): value for name, value in req.headers.items()}
+    result = await get_bot_application().handle(req.method, headers, req.get_body())
+    if result.body is None:
+        return func.HttpResponse(status_code=result.status)
+    return func.HttpResponse(
+        json.dumps(result.body), status_code=result.status, mimetype="application/json"
+    )

@@ -1,0 +1,70 @@
+"""The adapter, states, dialog and bot of one worker, wired together once."""
+
+from typing import Mapping
+
+from botbuilder.core import UserState
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity
+
+from .activity_request import RejectedRequest, read_activity
+from .clock import Clock, system_clock
+from .dialogs import UserProfileDialog
+from .expiring_bot import ExpiringDialogBot
+from .http_result import HttpResult
+from .settings import Settings
+from .storage import StateStores
+from .sweep_safe_state import SweepSafeConversationState
+from .turn_errors import on_turn_error
+
+
+class _AuthenticationConfig:
+    """The attribute names botbuilder's authentication reads its settings from."""
+
+    def __init__(self, settings: Settings):
+        self.APP_ID = settings.microsoft_app_id  # pylint: disable=invalid-name
+        self.APP_PASSWORD = settings.microsoft_app_password  # pylint: disable=invalid-name
+        self.APP_TYPE = settings.microsoft_app_type  # pylint: disable=invalid-name
+        self.APP_TENANTID = settings.microsoft_app_tenant_id  # pylint: disable=invalid-name
+
+
+class BotApplication:
+    """Answers POST /api/messages: validates the request, then runs one turn."""
+
+    def __init__(self, settings: Settings, stores: StateStores, clock: Clock = system_clock):
+        self._max_request_bytes = settings.max_request_bytes
+        self.adapter = CloudAdapter(
+            ConfigurationBotFrameworkAuthentication(_AuthenticationConfig(settings))
+        )
+        self.adapter.on_turn_error = on_turn_error
+        self.conversation_state = SweepSafeConversationState(stores.conversation)
+        self.user_state = UserState(stores.user)
+        self.bot = ExpiringDialogBot(
+            settings.expire_after_seconds,
+            self.conversation_state,
+            self.user_state,
+            UserProfileDialog(self.user_state),
+            clock,
+        )
+
+    async def handle(self, method: str, headers: Mapping[str, str], body: bytes) -> HttpResult:
+        """Run the turn a request carries; ``headers`` keys are lower-case."""
+        try:
+            activity = read_activity(method, headers, body, self._max_request_bytes)
+        except RejectedRequest as rejected:
+            return rejected.result
+        return await self.run_turn(headers.get("authorization", ""), activity)
+
+    async def run_turn(self, auth_header: str, activity: Activity) -> HttpResult:
+        """Authenticate and run one turn; replies go out or come back in the body."""
+        try:
+            invoke_response = await self.adapter.process_activity(
+                auth_header, activity, self.bot.on_turn
+            )
+        except PermissionError:
+            return HttpResult.error(401, "Unauthorized", "the request is not authenticated")
+        if invoke_response is None:
+            return HttpResult(200)
+        return HttpResult(invoke_response.status, invoke_response.body)

@@ -1,0 +1,72 @@
+"""Deleting conversation state that has been idle for ExpireAfterSeconds or more."""
+
+import logging
+import time
+from contextlib import aclosing
+from dataclasses import dataclass
+
+from .clock import Clock, system_clock
+from .expiry_log import log_expiry, split_conversation_key
+from .storage.sweepable import SweepableStore
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did; logged as a single summary line."""
+
+    scanned: int = 0
+    expired: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    errors: int = 0
+    duration_seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"sweep finished scanned={self.scanned} expired={self.expired} "
+            f"deleted={self.deleted} skipped={self.skipped} errors={self.errors} "
+            f"duration_ms={self.duration_seconds * 1000:.0f}"
+        )
+
+
+async def sweep(
+    store: SweepableStore,
+    expire_after_seconds: int,
+    batch_size: int,
+    clock: Clock = system_clock,
+) -> SweepReport:
+    """Delete up to ``batch_size`` stale conversations from ``store``.
+
+    Each delete carries the e_tag seen when the record was listed, so a
+    conversation a turn touched meanwhile is skipped, never deleted. Stale
+    records beyond the batch are left for the next run, which finds them
+    first because deleted ones no longer match. A storage error ends the run
+    early; nothing is deleted without its e_tag check, so the next run simply
+    finishes the job.
+    """
+    started = time.perf_counter()
+    report = SweepReport()
+    now = clock()
+    cutoff = now - expire_after_seconds
+    try:
+        async with aclosing(store.find_stale(cutoff)) as stale_records:
+            async for record in stale_records:
+                report.scanned += 1
+                if record.last_accessed is None or record.last_accessed > cutoff:
+                    continue
+                report.expired += 1
+                if await store.delete_if_unchanged(record.key, record.e_tag):
+                    report.deleted += 1
+                    channel_id, conversation_id = split_conversation_key(record.key)
+                    log_expiry(channel_id, conversation_id, now - record.last_accessed, "sweep")
+                else:
+                    report.skipped += 1
+                if report.scanned >= batch_size:
+                    break
+    except Exception as error:  # pylint: disable=broad-except
+        report.errors += 1
+        logger.error("sweep stopped by a storage error: %s", type(error).__name__, exc_info=error)
+    report.duration_seconds = time.perf_counter() - started
+    return report
