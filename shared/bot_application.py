@@ -2,7 +2,6 @@
 
 from typing import Mapping
 
-from botbuilder.core import UserState
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -10,13 +9,13 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity
 
 from .activity_request import RejectedRequest, read_activity
+from .bot_states import TurnConversationState, TurnUserState
 from .clock import Clock, system_clock
 from .dialogs import UserProfileDialog
 from .expiring_bot import ExpiringDialogBot
 from .http_result import HttpResult
 from .settings import Settings
 from .storage import StateStores
-from .sweep_safe_state import SweepSafeConversationState
 from .turn_errors import on_turn_error
 
 
@@ -39,8 +38,8 @@ class BotApplication:
             ConfigurationBotFrameworkAuthentication(_AuthenticationConfig(settings))
         )
         self.adapter.on_turn_error = on_turn_error
-        self.conversation_state = SweepSafeConversationState(stores.conversation)
-        self.user_state = UserState(stores.user)
+        self.conversation_state = TurnConversationState(stores.conversation)
+        self.user_state = TurnUserState(stores.user)
         self.bot = ExpiringDialogBot(
             settings.expire_after_seconds,
             self.conversation_state,
