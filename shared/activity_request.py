@@ -54,7 +54,9 @@ def _check_content_type(content_type: str):
             "utf-8",
             "utf8",
         ):
-            raise RejectedRequest(415, "UnsupportedMediaType", "send the activity as UTF-8")
+            raise RejectedRequest(
+                415, "UnsupportedMediaType", "send the activity as application/json in UTF-8"
+            )
 
 
 def _parse_json(body: bytes) -> object:

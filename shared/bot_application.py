@@ -1,5 +1,8 @@
 """The adapter, states, dialog and bot of one worker, wired together once."""
 
+import asyncio
+import logging
+
 from typing import Mapping
 
 from botbuilder.integration.aiohttp import (
@@ -17,6 +20,10 @@ from .http_result import HttpResult
 from .settings import Settings
 from .storage import StateStores
 from .turn_errors import on_turn_error
+
+AUTHENTICATION_TIMEOUT_SECONDS = 10
+
+logger = logging.getLogger(__name__)
 
 
 class _AuthenticationConfig:
@@ -59,11 +66,21 @@ class BotApplication:
     async def run_turn(self, auth_header: str, activity: Activity) -> HttpResult:
         """Authenticate and run one turn; replies go out or come back in the body."""
         try:
-            invoke_response = await self.adapter.process_activity(
-                auth_header, activity, self.bot.on_turn
+            authentication = await asyncio.wait_for(
+                self.adapter.bot_framework_authentication.authenticate_request(
+                    activity, auth_header
+                ),
+                AUTHENTICATION_TIMEOUT_SECONDS,
             )
-        except PermissionError:
+        except Exception as error:  # pylint: disable=broad-except
+            # A bad token fails in many ways (PermissionError, PyJWT's errors,
+            # an unreachable or slow identity endpoint); each means the sender
+            # is not proven, and nothing has been read or stored yet.
+            logger.warning("request not authenticated: %s", type(error).__name__)
             return HttpResult.error(401, "Unauthorized", "the request is not authenticated")
+        invoke_response = await self.adapter.process_activity(
+            authentication, activity, self.bot.on_turn
+        )
         if invoke_response is None:
             return HttpResult(200)
         return HttpResult(invoke_response.status, invoke_response.body)

@@ -1,0 +1,62 @@
+"""Settings: defaults, parsing, and errors that name the setting."""
+
+import pytest
+
+from shared.settings import Settings, SettingsError
+
+
+def test_an_empty_environment_runs_locally_on_memory_with_the_articles_window():
+    settings = Settings.from_environment({})
+    assert settings.state_storage == "memory"
+    assert settings.expire_after_seconds == 30
+    assert not settings.authenticates_requests
+
+
+def test_values_arrive_as_strings_and_are_parsed():
+    settings = Settings.from_environment(
+        {"ExpireAfterSeconds": " 45 ", "SweepBatchSize": "10", "StateStorage": "Memory"}
+    )
+    assert (settings.expire_after_seconds, settings.sweep_batch_size) == (45, 10)
+    assert settings.state_storage == "memory"
+
+
+@pytest.mark.parametrize(
+    "environ, setting",
+    [
+        ({"ExpireAfterSeconds": "thirty"}, "ExpireAfterSeconds"),
+        ({"ExpireAfterSeconds": "0"}, "ExpireAfterSeconds"),
+        ({"SweepBatchSize": "-1"}, "SweepBatchSize"),
+        ({"StateStorage": "redis"}, "StateStorage"),
+        ({"MicrosoftAppType": "Tenant"}, "MicrosoftAppType"),
+        ({"MicrosoftAppPassword": "secret"}, "MicrosoftAppId"),
+        ({"StateStorage": "cosmos"}, "CosmosDbEndpoint"),
+        ({"StateStorage": "blob"}, "BlobConnectionString"),
+        ({"CosmosDbVerifyTls": "maybe"}, "CosmosDbVerifyTls"),
+        ({"WEBSITE_INSTANCE_ID": "abc"}, "StateStorage"),
+    ],
+)
+def test_a_bad_or_missing_value_names_the_setting(environ, setting):
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_environment(environ)
+    assert raised.value.setting == setting
+    assert setting in str(raised.value)
+
+
+def test_conversation_and_user_state_cannot_share_a_cosmos_container():
+    with pytest.raises(SettingsError, match="CosmosDbConversationStateContainerId"):
+        Settings.from_environment(
+            {
+                "StateStorage": "cosmos",
+                "CosmosDbEndpoint": "https://localhost:8081",
+                "CosmosDbDatabaseId": "bot",
+                "CosmosDbUserStateContainerId": "state",
+                "CosmosDbConversationStateContainerId": "state",
+            }
+        )
+
+
+def test_blob_storage_may_reuse_the_function_apps_storage_account():
+    settings = Settings.from_environment(
+        {"StateStorage": "blob", "AzureWebJobsStorage": "UseDevelopmentStorage=true"}
+    )
+    assert settings.blob_connection_string == "UseDevelopmentStorage=true"
