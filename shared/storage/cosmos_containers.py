@@ -1,0 +1,153 @@
+"""The Cosmos client and the two state containers, made ready on first use.
+
+Like the article's initializer, the database and containers are created when
+missing: the conversation container with the TTL and the index the sweeper
+relies on, the user container without a TTL. Existing containers are used as
+they are. No throughput is ever requested, so serverless accounts work.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, Mapping, Optional
+
+from azure.cosmos import PartitionKey
+from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
+from azure.cosmos.exceptions import CosmosResourceExistsError, CosmosResourceNotFoundError
+
+from ..settings import Settings
+from .azure_credential import default_azure_credential
+from .azure_errors import unavailable_on_outage
+from .state_containers import StateContainerConnection, StateContainers
+
+logger = logging.getLogger(__name__)
+
+PARTITION_KEY_PATH = "/id"
+LAST_ACCESSED_INDEX_PATH = "/document/LastAccessedTime/?"
+
+
+def conversation_indexing_policy() -> Dict[str, Any]:
+    """Index only LastAccessedTime: the sweeper's range query needs it, and
+    point reads by id need no index, so writes index nothing else."""
+    return {
+        "indexingMode": "consistent",
+        "automatic": True,
+        "includedPaths": [{"path": LAST_ACCESSED_INDEX_PATH}],
+        "excludedPaths": [{"path": "/*"}],
+    }
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """How a state container is created when it does not exist yet."""
+
+    id: str
+    default_ttl: Optional[int]
+    indexing_policy: Optional[Dict[str, Any]] = None
+
+
+class CosmosConnection(StateContainerConnection[ContainerProxy]):
+    """One async client shared by both stores; everything built lazily.
+
+    ``client_options`` go to the SDK client as keyword arguments (tests pass
+    a request-counting ``transport``).
+    """
+
+    def __init__(self, settings: Settings, client_options: Optional[Mapping[str, Any]] = None):
+        super().__init__()
+        self._settings = settings
+        self._client_options = dict(client_options or {})
+        self._client: Optional[CosmosClient] = None
+        self._credential: Any = None
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+        if self._credential is not None:
+            await self._credential.close()
+            self._credential = None
+
+    async def _open(self) -> StateContainers[ContainerProxy]:
+        settings = self._settings
+        with unavailable_on_outage():
+            database = await _ensure_database(self._get_client(), settings.cosmos_db_database_id)
+            conversation = await _ensure_container(
+                database,
+                ContainerSpec(
+                    id=settings.cosmos_db_conversation_state_container_id,
+                    default_ttl=settings.cosmos_db_time_to_live,
+                    indexing_policy=conversation_indexing_policy(),
+                ),
+            )
+            user = await _ensure_container(
+                database,
+                ContainerSpec(id=settings.cosmos_db_user_state_container_id, default_ttl=None),
+            )
+        return StateContainers(conversation=conversation, user=user)
+
+    def _get_client(self) -> CosmosClient:
+        if self._client is None:
+            settings = self._settings
+            options = dict(self._client_options)
+            if not settings.cosmos_db_verify_tls:
+                options["connection_verify"] = False
+            credential: Any = settings.cosmos_db_auth_key
+            if not credential:
+                credential = self._credential = default_azure_credential()
+            self._client = CosmosClient(settings.cosmos_db_endpoint, credential, **options)
+        return self._client
+
+
+async def _ensure_database(client: CosmosClient, database_id: str) -> DatabaseProxy:
+    database = client.get_database_client(database_id)
+    try:
+        await database.read()
+    except CosmosResourceNotFoundError:
+        try:
+            await client.create_database(database_id)
+        except CosmosResourceExistsError:
+            pass  # another worker created it first
+    return database
+
+
+async def _ensure_container(database: DatabaseProxy, spec: ContainerSpec) -> ContainerProxy:
+    """The container ``spec`` names, created from ``spec`` only if missing."""
+    container = database.get_container_client(spec.id)
+    try:
+        properties = await container.read()
+    except CosmosResourceNotFoundError:
+        try:
+            return await database.create_container(
+                id=spec.id,
+                partition_key=PartitionKey(path=PARTITION_KEY_PATH),
+                default_ttl=spec.default_ttl,
+                indexing_policy=spec.indexing_policy,
+            )
+        except CosmosResourceExistsError:
+            properties = await container.read()  # another worker created it first
+    _check_existing(spec, properties)
+    return container
+
+
+def _check_existing(spec: ContainerSpec, properties: Mapping[str, Any]) -> None:
+    """Refuse a container the stores cannot address; warn about a TTL mismatch."""
+    paths = (properties.get("partitionKey") or {}).get("paths") or []
+    if paths != [PARTITION_KEY_PATH]:
+        raise ValueError(
+            f"Cosmos container {spec.id!r} is partitioned on {paths or 'nothing'}; "
+            f"state containers must be partitioned on {PARTITION_KEY_PATH}"
+        )
+    existing_ttl = _effective_ttl(properties.get("defaultTtl"))
+    if existing_ttl != spec.default_ttl:
+        logger.warning(
+            "Cosmos container %r already exists with defaultTtl=%s but the settings ask for %s; "
+            "using it as it is (change its time to live in the Azure portal if needed)",
+            spec.id,
+            existing_ttl,
+            spec.default_ttl,
+        )
+
+
+def _effective_ttl(default_ttl: Optional[int]) -> Optional[int]:
+    """-1 turns TTL on without a default: items never expire, as with none."""
+    return None if default_ttl == -1 else default_ttl
