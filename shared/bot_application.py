@@ -13,6 +13,11 @@ from botbuilder.schema import Activity
 
 from .activity_request import RejectedRequest, read_activity
 from .bot_states import TurnConversationState, TurnUserState
+from .client_cache import (
+    BoundedClientCache,
+    CachingBotFrameworkAuthentication,
+    CachingConnectorFactory,
+)
 from .clock import Clock, system_clock
 from .dialogs import UserProfileDialog
 from .expiring_bot import ExpiringDialogBot
@@ -42,8 +47,12 @@ class BotApplication:
     def __init__(self, settings: Settings, stores: StateStores, clock: Clock = system_clock):
         self._max_request_bytes = settings.max_request_bytes
         self.adapter = CloudAdapter(
-            ConfigurationBotFrameworkAuthentication(_AuthenticationConfig(settings))
+            CachingBotFrameworkAuthentication(
+                ConfigurationBotFrameworkAuthentication(_AuthenticationConfig(settings))
+            )
         )
+        self._connector_clients = BoundedClientCache()
+        self._app_id = settings.microsoft_app_id
         self.adapter.on_turn_error = on_turn_error
         self.conversation_state = TurnConversationState(stores.conversation)
         self.user_state = TurnUserState(stores.user)
@@ -78,6 +87,10 @@ class BotApplication:
             # is not proven, and nothing has been read or stored yet.
             logger.warning("request not authenticated: %s", type(error).__name__)
             return HttpResult.error(401, "Unauthorized", "the request is not authenticated")
+        if authentication.connector_factory is not None:
+            authentication.connector_factory = CachingConnectorFactory(
+                authentication.connector_factory, self._app_id, self._connector_clients
+            )
         invoke_response = await self.adapter.process_activity(
             authentication, activity, self.bot.on_turn
         )

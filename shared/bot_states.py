@@ -1,12 +1,30 @@
 """Conversation and user state that read storage once per turn and survive sweeps."""
 
 import logging
+import pickle
 
 from botbuilder.core import BotState, ConversationState, TurnContext, UserState
+from botbuilder.core.bot_state import CachedBotState
 
 from .storage.errors import ETagConflict
 
 logger = logging.getLogger(__name__)
+
+
+class _PickleHashedState(CachedBotState):
+    """Cached state whose change check is a pickle, not a jsonpickle walk.
+
+    botbuilder hashes state with jsonpickle, several times per turn, which
+    costs more CPU than the rest of the turn's state handling. Equal states
+    pickle alike, so comparing pickles finds every change; at worst a state
+    whose objects are shared differently is saved once more than needed.
+    """
+
+    def compute_hash(self, obj: object) -> bytes:
+        try:
+            return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # pylint: disable=broad-except
+            return super().compute_hash(obj).encode("utf-8")
 
 
 class _LoadsOncePerTurn(BotState):
@@ -19,7 +37,16 @@ class _LoadsOncePerTurn(BotState):
 
     async def load(self, turn_context: TurnContext, force: bool = False) -> None:
         if force or self.get_cached_state(turn_context) is None:
-            await super().load(turn_context, force=True)
+            key = self.get_storage_key(turn_context)
+            stored = await self._storage.read([key])
+            turn_context.turn_state[self._context_service_key] = _PickleHashedState(
+                stored.get(key)
+            )
+
+    async def clear_state(self, turn_context: TurnContext):
+        cleared = _PickleHashedState()
+        cleared.hash = b""  # never equal to a real hash, so the clear is saved
+        turn_context.turn_state[self._context_service_key] = cleared
 
 
 class TurnUserState(_LoadsOncePerTurn, UserState):
