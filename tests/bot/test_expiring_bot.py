@@ -1,5 +1,7 @@
 """On-message expiry: the boundary, what survives, and what it costs in storage."""
 
+import pytest
+
 from shared.expiring_bot import WELCOME_BACK
 from shared.storage.memory_store import MemoryStore
 from shared.sweeper import sweep
@@ -122,3 +124,30 @@ async def test_user_state_is_read_only_when_the_profile_is_saved(app, chat):
     assert counting.operations == []
     await chat.say("yes")
     assert counting.operations == ["read", "write"]
+
+
+@pytest.mark.parametrize(
+    "stored_time, expired",
+    [
+        (None, False),
+        ("not a time", False),
+        ({"nested": 1}, False),
+        (True, False),
+        ("2023-11-14T22:00:00Z", True),  # what the JavaScript article stores
+        ("2023-11-14T22:13:19", False),  # naive ISO, read as UTC: 1 second ago
+        (1_700_000_000 + 3600, False),  # in the future
+    ],
+)
+async def test_odd_stored_times_never_crash_a_turn(chat, clock, stores, stored_time, expired):
+    clock.now = 1_700_000_000
+    await chat.say("hi")
+    record = (await stores.conversation.read([CONVERSATION_KEY]))[CONVERSATION_KEY]
+    if stored_time is None:
+        del record["LastAccessedTime"]
+    else:
+        record["LastAccessedTime"] = stored_time
+    await stores.conversation.write({CONVERSATION_KEY: record})
+    replies = await chat.say("Car")
+    assert replies == ([WELCOME_BACK, TRANSPORT_PROMPT] if expired else ["Please enter your name."])
+    stored = (await stores.conversation.read([CONVERSATION_KEY]))[CONVERSATION_KEY]
+    assert stored["LastAccessedTime"] == clock.now
