@@ -22,6 +22,7 @@ from .clock import Clock, system_clock
 from .dialogs import UserProfileDialog
 from .expiring_bot import ExpiringDialogBot
 from .http_result import HttpResult
+from .openid_metadata import use_bounded_openid_metadata
 from .settings import Settings
 from .storage import StateStores
 from .turn_errors import on_turn_error
@@ -46,6 +47,7 @@ class BotApplication:
 
     def __init__(self, settings: Settings, stores: StateStores, clock: Clock = system_clock):
         self._max_request_bytes = settings.max_request_bytes
+        use_bounded_openid_metadata()
         self.adapter = CloudAdapter(
             CachingBotFrameworkAuthentication(
                 ConfigurationBotFrameworkAuthentication(_AuthenticationConfig(settings))
