@@ -1,0 +1,98 @@
+"""The real function app served by the local host, over real HTTP on 127.0.0.1."""
+
+import asyncio
+import json
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from local_run.host import start_host
+from shared import worker
+from tests.chat_driver import message
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TRANSPORT_PROMPT = "Please enter your mode of transport. (1) Car, (2) Bus, or (3) Bicycle"
+
+
+@pytest.fixture
+async def host(monkeypatch):
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "StateStorage", "WEBSITE_INSTANCE_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ExpireAfterSeconds", "30")
+    await worker.reset_worker()
+    running = await start_host(REPO_ROOT, settings={"SweepSchedule": "*/1 * * * * *"})
+    yield running
+    await running.stop()
+    await worker.reset_worker()
+
+
+@pytest.fixture
+async def channel():
+    """A channel's connector endpoint that records the replies the bot posts."""
+    received = []
+
+    async def reply_to_activity(request):
+        received.append((request.match_info["conversation_id"], await request.json()))
+        return web.json_response({"id": f"reply-{len(received)}"})
+
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", reply_to_activity)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    yield f"http://127.0.0.1:{port}/", received
+    await runner.cleanup()
+
+
+async def post(host, activity, content_type="application/json"):
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            host.http_url("messages"), data=json.dumps(activity), headers={"Content-Type": content_type}
+        ) as response:
+            return response.status, await response.read()
+
+
+async def test_replies_are_posted_to_the_channels_service_url(host, channel):
+    service_url, received = channel
+    for text in ["hi", "Car"]:
+        activity = message(text, "e2e-conversation", serviceUrl=service_url)
+        del activity["deliveryMode"]
+        status, _ = await post(host, activity)
+        assert status == 200
+    assert [(conversation, reply["text"]) for conversation, reply in received] == [
+        ("e2e-conversation", TRANSPORT_PROMPT),
+        ("e2e-conversation", "Please enter your name."),
+    ]
+    assert all(reply["replyToId"] for _, reply in received)
+
+
+async def test_expect_replies_and_bad_input_over_http(host):
+    status, body = await post(host, message("hi", "e2e-expect"))
+    assert status == 200
+    assert [a["text"] for a in json.loads(body)["activities"]] == [TRANSPORT_PROMPT]
+    status, _ = await post(host, message("hi", "e2e-expect"), content_type="text/plain")
+    assert status == 415
+
+
+async def test_the_hosts_timer_sweeps_a_stale_conversation_and_keeps_the_profile(host):
+    for text in ["hi", "Bus", "Ada", "no", "skip", "yes"]:
+        status, _ = await post(host, message(text, "e2e-stale"))
+        assert status == 200
+    stores = worker.get_state_stores()
+    key = "test/conversations/e2e-stale"
+    record = (await stores.conversation.read([key]))[key]
+    record["LastAccessedTime"] -= 30
+    await stores.conversation.write({key: record})
+
+    for _ in range(50):  # the sweeper fires every second
+        if key not in await stores.conversation.read([key]):
+            break
+        await asyncio.sleep(0.1)
+
+    assert key not in await stores.conversation.read([key])
+    user = (await stores.user.read(["test/users/user-1"]))["test/users/user-1"]
+    assert user["UserProfile"]["name"] == "Ada"
