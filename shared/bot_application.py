@@ -24,7 +24,7 @@ from .expiring_bot import ExpiringDialogBot
 from .http_result import HttpResult
 from .openid_metadata import use_bounded_openid_metadata
 from .settings import Settings
-from .storage import StateStores
+from .storage import StateStores, StorageUnavailable
 from .turn_errors import on_turn_error
 
 AUTHENTICATION_TIMEOUT_SECONDS = 10
@@ -93,9 +93,20 @@ class BotApplication:
             authentication.connector_factory = CachingConnectorFactory(
                 authentication.connector_factory, self._app_id, self._connector_clients
             )
-        invoke_response = await self.adapter.process_activity(
-            authentication, activity, self.bot.on_turn
-        )
-        if invoke_response is None:
-            return HttpResult(200)
-        return HttpResult(invoke_response.status, invoke_response.body)
+        failures = []
+
+        async def run_bot(turn_context):
+            try:
+                await self.bot.on_turn(turn_context)
+            except Exception as error:
+                failures.append(error)
+                raise  # the adapter hands it to on_turn_error, which apologises
+
+        invoke_response = await self.adapter.process_activity(authentication, activity, run_bot)
+        body = invoke_response.body if invoke_response else None
+        if failures:
+            # The user has had an apology; the status tells the channel the
+            # turn did not happen, and that an outage may pass.
+            status = 503 if isinstance(failures[0], StorageUnavailable) else 500
+            return HttpResult(status, body)
+        return HttpResult(invoke_response.status if invoke_response else 200, body)

@@ -5,6 +5,8 @@ A rejected request must leave storage exactly as it was.
 
 import json
 
+import pytest
+from aiohttp import web
 from jsonpickle.pickler import Pickler
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -15,6 +17,7 @@ from shared.storage.memory_store import MemoryStore
 from tests.chat_driver import FakeClock, message
 
 MAX_BYTES = 4096
+PLACEHOLDER_SERVICE_URL = b"http://127.0.0.1:9/"
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
@@ -72,11 +75,34 @@ async def snapshot(stores: StateStores) -> str:
     return json.dumps(Pickler().flatten(stored), sort_keys=True)
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.fixture
+async def channel_url():
+    """A channel endpoint on 127.0.0.1 that accepts every reply the bot posts."""
+
+    async def accept(request):
+        await request.read()
+        return web.json_response({"id": "reply"})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", accept)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    yield f"http://127.0.0.1:{runner.addresses[0][1]}/".encode()
+    await runner.cleanup()
+
+
+@settings(
+    max_examples=1000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(method=methods, content_type=content_types, body=bodies)
 async def test_no_request_gets_a_server_error_and_rejected_ones_store_nothing(
-    method, content_type, body
+    channel_url, method, content_type, body
 ):
+    # Activities that do not ask for expectReplies send their replies here.
+    body = body.replace(PLACEHOLDER_SERVICE_URL, channel_url)
     stores = StateStores(conversation=MemoryStore(), user=MemoryStore())
     app = BotApplication(Settings(max_request_bytes=MAX_BYTES), stores, FakeClock())
     # One good turn first, so a rejected request has state it could damage.
