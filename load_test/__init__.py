@@ -1,0 +1,1 @@
+"""Load test: many conversations through the local host over HTTP."""
