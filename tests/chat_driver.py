@@ -1,7 +1,8 @@
 """Drives a BotApplication the way a channel does, with a clock the test controls."""
 
-import json
 import itertools
+import json
+import time
 from typing import List, Optional
 
 from shared.bot_application import BotApplication
@@ -19,6 +20,23 @@ class FakeClock:
 
     def advance(self, seconds: float):
         self.now += seconds
+
+
+class ShiftedClock:
+    """Real time plus an offset the test moves forward.
+
+    For stores whose servers keep their own times (Blob's last-modified), so
+    stamps and server times stay in step while the test skips ahead.
+    """
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float):
+        self.offset += seconds
 
 
 def message(text: Optional[str], conversation_id: str = "conversation-1", **extra) -> dict:

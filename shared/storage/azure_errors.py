@@ -1,25 +1,11 @@
-"""Mapping Azure SDK failures onto the stores' own errors."""
+"""Mapping Azure SDK outages onto the stores' own error."""
 
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Iterator
 
-from azure.core.exceptions import (
-    AzureError,
-    HttpResponseError,
-    ServiceRequestError,
-    ServiceResponseError,
-)
+from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 
 from .errors import StorageUnavailable
-
-PRECONDITION_FAILED = 412
-NOT_FOUND = 404
-CONFLICT = 409
-
-
-def status_of(error: AzureError) -> Optional[int]:
-    """The HTTP status of a failed request, or None if none arrived."""
-    return getattr(error, "status_code", None)
 
 
 @contextmanager
@@ -34,7 +20,7 @@ def unavailable_on_outage() -> Iterator[None]:
     except (ServiceRequestError, ServiceResponseError) as error:
         raise StorageUnavailable(f"storage could not be reached: {error}") from error
     except HttpResponseError as error:
-        status = status_of(error)
+        status = getattr(error, "status_code", None)
         if status is not None and status >= 500:
             raise StorageUnavailable(f"storage answered {status}: {error}") from error
         raise

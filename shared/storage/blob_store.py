@@ -8,128 +8,83 @@ hashed into their blob names. A record's e_tag is its blob's ETag.
 import asyncio
 import json
 import time
-from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, AsyncIterator, Dict, List, Mapping, Optional
 
-from azure.core import MatchConditions
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.storage.blob import ContentSettings
 from azure.storage.blob.aio import ContainerClient
-from botbuilder.core import Storage
 
 from ..settings import Settings
-from .azure_errors import NOT_FOUND, PRECONDITION_FAILED, status_of, unavailable_on_outage
+from .azure_errors import unavailable_on_outage
 from .blob_candidates import may_be_stale
 from .blob_connection import BlobConnection
 from .blob_names import blob_name_for
-from .errors import ETagConflict
+from .etag_conditions import conflict_if_changed, if_unchanged, is_lost_race
 from .factory import StateStores
 from .last_accessed import last_accessed_of
-from .store_items import e_tag_of, is_conditional
-from .stored_document import flatten_item, restore_item
-from .sweepable import StaleRecord, SweepableStore
+from .record_store import RecordStore, StoredRecord
+from .sweepable import StaleRecord
 
 LIST_PAGE_SIZE = 5000  # the most one List Blobs request returns
 DOWNLOAD_CONCURRENCY = 16  # candidate blobs checked at once during a sweep
 JSON_CONTENT = ContentSettings(content_type="application/json")
-LOST_RACE = (PRECONDITION_FAILED, NOT_FOUND)
 
 
-@dataclass(frozen=True)
-class _StoredBlob:
-    key: str
-    document: Dict[str, Any]
-    e_tag: str
-
-
-class BlobStore(Storage, SweepableStore):
+class BlobStore(RecordStore[ContainerClient]):
     """A botbuilder Storage over one blob container."""
-
-    def __init__(self, container: Callable[[], Awaitable[ContainerClient]]):
-        super().__init__()
-        self._container = container
-
-    async def read(self, keys: List[str]) -> Dict[str, object]:
-        if keys is None:
-            raise ValueError("Keys are required when reading")
-        keys = list(keys)
-        if not keys:
-            return {}
-        container = await self._container()
-        with unavailable_on_outage():
-            stored = await asyncio.gather(
-                *(_download(container, blob_name_for(key)) for key in keys)
-            )
-        return {blob.key: restore_item(blob.document, blob.e_tag) for blob in stored if blob}
-
-    async def write(self, changes: Dict[str, object]):
-        if changes is None:
-            raise ValueError("Changes are required when writing")
-        if not changes:
-            return
-        conditions = {key: is_conditional(e_tag_of(item)) for key, item in changes.items()}
-        container = await self._container()
-        for key, item in changes.items():
-            blob = container.get_blob_client(blob_name_for(key))
-            body = json.dumps({"realId": key, "document": flatten_item(item)})
-            with unavailable_on_outage():
-                if not conditions[key]:
-                    await blob.upload_blob(body, overwrite=True, content_settings=JSON_CONTENT)
-                    continue
-                try:
-                    await blob.upload_blob(
-                        body,
-                        overwrite=True,
-                        content_settings=JSON_CONTENT,
-                        etag=e_tag_of(item),
-                        match_condition=MatchConditions.IfNotModified,
-                    )
-                except HttpResponseError as error:
-                    if status_of(error) in LOST_RACE:
-                        raise ETagConflict(key) from error
-                    raise
-
-    async def delete(self, keys: List[str]):
-        container = await self._container()
-        for key in keys:
-            with unavailable_on_outage():
-                try:
-                    await container.delete_blob(blob_name_for(key))
-                except ResourceNotFoundError:
-                    pass
 
     async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
         """List every blob, but download only those the listing cannot clear."""
         container = await self._container()
         with unavailable_on_outage():
-            pages = container.list_blobs(results_per_page=LIST_PAGE_SIZE).by_page()
-            async for page in pages:
+            async for page in container.list_blobs(results_per_page=LIST_PAGE_SIZE).by_page():
                 now = time.time()
                 candidates = [
-                    blob.name async for blob in page if may_be_stale(blob.last_modified, cutoff, now)
+                    blob.name
+                    async for blob in page
+                    if may_be_stale(blob.last_modified, cutoff, now)
                 ]
-                for start in range(0, len(candidates), DOWNLOAD_CONCURRENCY):
-                    chunk = candidates[start : start + DOWNLOAD_CONCURRENCY]
-                    for stored in await asyncio.gather(*(_download(container, n) for n in chunk)):
-                        last_accessed = last_accessed_of(stored.document) if stored else None
-                        if last_accessed is not None and last_accessed <= cutoff:
-                            yield StaleRecord(stored.key, stored.e_tag, last_accessed)
+                async for record in _stale_among(container, candidates, cutoff):
+                    yield record
 
-    async def delete_if_unchanged(self, key: str, e_tag: str) -> bool:
-        container = await self._container()
-        with unavailable_on_outage():
-            try:
-                await container.delete_blob(
-                    blob_name_for(key), etag=e_tag, match_condition=MatchConditions.IfNotModified
-                )
-            except HttpResponseError as error:
-                if status_of(error) in LOST_RACE:
-                    return False
-                raise
+    async def _read_record(self, container: ContainerClient, key: str) -> Optional[StoredRecord]:
+        return await _download(container, blob_name_for(key))
+
+    async def _write_record(
+        self, container: ContainerClient, key: str, document: Dict[str, Any], e_tag: Optional[str]
+    ) -> None:
+        body = json.dumps({"realId": key, "document": document})
+        blob = container.get_blob_client(blob_name_for(key))
+        with conflict_if_changed(key, e_tag):
+            await blob.upload_blob(
+                body, overwrite=True, content_settings=JSON_CONTENT, **if_unchanged(e_tag)
+            )
+
+    async def _delete_record(
+        self, container: ContainerClient, key: str, e_tag: Optional[str]
+    ) -> bool:
+        try:
+            await container.delete_blob(blob_name_for(key), **if_unchanged(e_tag))
+        except HttpResponseError as error:
+            if is_lost_race(error):
+                return False
+            raise
         return True
 
 
-async def _download(container: ContainerClient, name: str) -> Optional[_StoredBlob]:
+async def _stale_among(
+    container: ContainerClient, names: List[str], cutoff: float
+) -> AsyncIterator[StaleRecord]:
+    """Download ``names`` a few at a time; yield those their content shows stale."""
+    for start in range(0, len(names), DOWNLOAD_CONCURRENCY):
+        chunk = names[start : start + DOWNLOAD_CONCURRENCY]
+        for stored in await asyncio.gather(*(_download(container, name) for name in chunk)):
+            last_accessed = last_accessed_of(stored.document) if stored else None
+            if last_accessed is not None and last_accessed <= cutoff:
+                yield StaleRecord(stored.key, stored.e_tag, last_accessed)
+
+
+async def _download(container: ContainerClient, name: str) -> Optional[StoredRecord]:
     """The record in blob ``name``; None if it is gone or not one of ours."""
     try:
         downloader = await container.download_blob(name)
@@ -138,7 +93,7 @@ async def _download(container: ContainerClient, name: str) -> Optional[_StoredBl
         return None
     try:
         body = json.loads(content)
-        return _StoredBlob(body["realId"], body["document"], downloader.properties.etag)
+        return StoredRecord(body["realId"], body["document"], downloader.properties.etag)
     except (ValueError, TypeError, KeyError):
         return None
 

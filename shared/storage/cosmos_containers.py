@@ -15,7 +15,6 @@ from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
 from azure.cosmos.exceptions import CosmosResourceExistsError, CosmosResourceNotFoundError
 
 from ..settings import Settings
-from .azure_credential import default_azure_credential
 from .azure_errors import unavailable_on_outage
 from .state_containers import StateContainerConnection, StateContainers
 
@@ -56,21 +55,12 @@ class CosmosConnection(StateContainerConnection[ContainerProxy]):
         super().__init__()
         self._settings = settings
         self._client_options = dict(client_options or {})
-        self._client: Optional[CosmosClient] = None
-        self._credential: Any = None
-
-    async def close(self) -> None:
-        if self._client is not None:
-            await self._client.close()
-            self._client = None
-        if self._credential is not None:
-            await self._credential.close()
-            self._credential = None
 
     async def _open(self) -> StateContainers[ContainerProxy]:
         settings = self._settings
         with unavailable_on_outage():
-            database = await _ensure_database(self._get_client(), settings.cosmos_db_database_id)
+            client = await self._get_client()
+            database = await _ensure_database(client, settings.cosmos_db_database_id)
             conversation = await _ensure_container(
                 database,
                 ContainerSpec(
@@ -85,17 +75,30 @@ class CosmosConnection(StateContainerConnection[ContainerProxy]):
             )
         return StateContainers(conversation=conversation, user=user)
 
-    def _get_client(self) -> CosmosClient:
+    async def _get_client(self) -> CosmosClient:
         if self._client is None:
-            settings = self._settings
-            options = dict(self._client_options)
-            if not settings.cosmos_db_verify_tls:
-                options["connection_verify"] = False
-            credential: Any = settings.cosmos_db_auth_key
-            if not credential:
-                credential = self._credential = default_azure_credential()
-            self._client = CosmosClient(settings.cosmos_db_endpoint, credential, **options)
+            client = CosmosClient(
+                self._settings.cosmos_db_endpoint, self._get_credential(), **self._options()
+            )
+            # Entering the client reads the account: its regions, and its
+            # consistency level, so session tokens are kept when it is Session
+            # (a turn then reads its own writes). Skipping it skips both.
+            try:
+                await client.__aenter__()
+            except BaseException:
+                await client.close()
+                raise
+            self._client = client
         return self._client
+
+    def _get_credential(self) -> Any:
+        return self._settings.cosmos_db_auth_key or self._azure_ad_credential()
+
+    def _options(self) -> Dict[str, Any]:
+        options = dict(self._client_options)
+        if not self._settings.cosmos_db_verify_tls:
+            options["connection_verify"] = False
+        return options
 
 
 async def _ensure_database(client: CosmosClient, database_id: str) -> DatabaseProxy:

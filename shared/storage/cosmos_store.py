@@ -5,24 +5,20 @@ methods and so blocks the worker's event loop; this store never does. Its
 documents keep that store's format (``id``, ``realId``, ``document``).
 """
 
-import asyncio
 import logging
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping, Optional
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Mapping, Optional
 
-from azure.core import MatchConditions
 from azure.cosmos.aio import ContainerProxy
 from azure.cosmos.exceptions import CosmosHttpResponseError, CosmosResourceNotFoundError
-from botbuilder.core import Storage
 
 from ..settings import Settings
-from .azure_errors import NOT_FOUND, PRECONDITION_FAILED, status_of, unavailable_on_outage
+from .azure_errors import unavailable_on_outage
 from .cosmos_containers import CosmosConnection
 from .cosmos_key_escape import cosmos_id_for
-from .errors import ETagConflict
+from .etag_conditions import conflict_if_changed, if_unchanged, is_lost_race
 from .factory import StateStores
-from .store_items import e_tag_of, is_conditional
-from .stored_document import flatten_item, restore_item
-from .sweepable import StaleRecord, SweepableStore
+from .record_store import RecordStore, StoredRecord
+from .sweepable import StaleRecord
 
 logger = logging.getLogger(__name__)
 
@@ -32,58 +28,17 @@ STALE_QUERY = (
     "SELECT c.realId, c._etag, c.document.LastAccessedTime AS t FROM c "
     "WHERE c.document.LastAccessedTime <= @cutoff"
 )
-LOST_RACE = (PRECONDITION_FAILED, NOT_FOUND)
 
 
-class CosmosStore(Storage, SweepableStore):
+class CosmosStore(RecordStore[ContainerProxy]):
     """A botbuilder Storage over one Cosmos container partitioned on /id."""
 
     def __init__(self, container: Callable[[], Awaitable[ContainerProxy]], page_size: int = 1000):
-        super().__init__()
-        self._container = container
+        super().__init__(container)
         self._page_size = page_size
 
-    async def read(self, keys: List[str]) -> Dict[str, object]:
-        if keys is None:
-            raise ValueError("Keys are required when reading")
-        keys = list(keys)
-        if not keys:
-            return {}
-        container = await self._container()
-        with unavailable_on_outage():
-            documents = await asyncio.gather(*(_read_document(container, key) for key in keys))
-        return {
-            document["realId"]: restore_item(document["document"], document["_etag"])
-            for document in documents
-            if document is not None
-        }
-
-    async def write(self, changes: Dict[str, object]):
-        if changes is None:
-            raise ValueError("Changes are required when writing")
-        if not changes:
-            return
-        conditions = {key: is_conditional(e_tag_of(item)) for key, item in changes.items()}
-        container = await self._container()
-        for key, item in changes.items():
-            document = {"id": cosmos_id_for(key), "realId": key, "document": flatten_item(item)}
-            with unavailable_on_outage():
-                if conditions[key]:
-                    await _replace_unchanged(container, key, document, e_tag_of(item))
-                else:
-                    await container.upsert_item(body=document)
-
-    async def delete(self, keys: List[str]):
-        container = await self._container()
-        for key in keys:
-            document_id = cosmos_id_for(key)
-            with unavailable_on_outage():
-                try:
-                    await container.delete_item(item=document_id, partition_key=document_id)
-                except CosmosResourceNotFoundError:
-                    pass
-
     async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
+        """One indexed query, in pages: its cost follows the stale records, not the store."""
         container = await self._container()
         with unavailable_on_outage():
             results = container.query_items(
@@ -98,47 +53,37 @@ class CosmosStore(Storage, SweepableStore):
                 if _is_number(last_accessed) and last_accessed <= cutoff:
                     yield StaleRecord(result["realId"], result["_etag"], float(last_accessed))
 
-    async def delete_if_unchanged(self, key: str, e_tag: str) -> bool:
-        container = await self._container()
+    async def _read_record(self, container: ContainerProxy, key: str) -> Optional[StoredRecord]:
         document_id = cosmos_id_for(key)
-        with unavailable_on_outage():
-            try:
-                await container.delete_item(
-                    item=document_id,
-                    partition_key=document_id,
-                    etag=e_tag,
-                    match_condition=MatchConditions.IfNotModified,
-                )
-            except CosmosHttpResponseError as error:
-                if status_of(error) in LOST_RACE:
-                    return False
-                raise
+        try:
+            record = await container.read_item(item=document_id, partition_key=document_id)
+        except CosmosResourceNotFoundError:
+            return None
+        return StoredRecord(record["realId"], record["document"], record["_etag"])
+
+    async def _write_record(
+        self, container: ContainerProxy, key: str, document: Dict[str, Any], e_tag: Optional[str]
+    ) -> None:
+        body = {"id": cosmos_id_for(key), "realId": key, "document": document}
+        if e_tag is None:
+            await container.upsert_item(body=body)
+            return
+        with conflict_if_changed(key, e_tag):
+            await container.replace_item(item=body["id"], body=body, **if_unchanged(e_tag))
+
+    async def _delete_record(
+        self, container: ContainerProxy, key: str, e_tag: Optional[str]
+    ) -> bool:
+        document_id = cosmos_id_for(key)
+        try:
+            await container.delete_item(
+                item=document_id, partition_key=document_id, **if_unchanged(e_tag)
+            )
+        except CosmosHttpResponseError as error:
+            if is_lost_race(error):
+                return False
+            raise
         return True
-
-
-async def _read_document(container: ContainerProxy, key: str) -> Optional[Dict[str, Any]]:
-    document_id = cosmos_id_for(key)
-    try:
-        return await container.read_item(item=document_id, partition_key=document_id)
-    except CosmosResourceNotFoundError:
-        return None
-
-
-async def _replace_unchanged(
-    container: ContainerProxy, key: str, document: Dict[str, Any], e_tag: str
-) -> None:
-    """Replace the document only if it still has ``e_tag``; gone counts as changed."""
-    try:
-        await container.replace_item(
-            item=document["id"],
-            body=document,
-            etag=e_tag,
-            match_condition=MatchConditions.IfNotModified,
-        )
-    except CosmosHttpResponseError as error:
-        if status_of(error) in LOST_RACE:
-            raise ETagConflict(key) from error
-        raise
 
 
 def _is_number(value: object) -> bool:

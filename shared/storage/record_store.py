@@ -1,0 +1,92 @@
+"""botbuilder's Storage contract on top of one-record operations.
+
+Argument checks, e_tag rules and the stored document format are the same for
+every SDK-backed store, so they live here once; a backend only reads, writes
+and deletes single records, and finds stale ones its own way.
+"""
+
+import asyncio
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, Generic, List, Optional, TypeVar
+
+from botbuilder.core import Storage
+
+from .azure_errors import unavailable_on_outage
+from .store_items import e_tag_of, is_conditional
+from .stored_document import flatten_item, restore_item
+from .sweepable import SweepableStore
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One record as the backend holds it."""
+
+    key: str
+    document: Dict[str, Any]
+    e_tag: str
+
+
+class RecordStore(Storage, SweepableStore, ABC, Generic[C]):
+    """A Storage over one container of type ``C``, opened on first use."""
+
+    def __init__(self, container: Callable[[], Awaitable[C]]):
+        super().__init__()
+        self._container = container
+
+    async def read(self, keys: List[str]) -> Dict[str, object]:
+        if keys is None:
+            raise ValueError("Keys are required when reading")
+        keys = list(keys)
+        if not keys:
+            return {}
+        container = await self._container()
+        with unavailable_on_outage():
+            records = await asyncio.gather(*(self._read_record(container, key) for key in keys))
+        return {
+            record.key: restore_item(record.document, record.e_tag)
+            for record in records
+            if record is not None
+        }
+
+    async def write(self, changes: Dict[str, object]):
+        if changes is None:
+            raise ValueError("Changes are required when writing")
+        if not changes:
+            return
+        # Every e_tag is checked before anything is written.
+        e_tags = {
+            key: e_tag_of(item) if is_conditional(e_tag_of(item)) else None
+            for key, item in changes.items()
+        }
+        container = await self._container()
+        for key, item in changes.items():
+            with unavailable_on_outage():
+                await self._write_record(container, key, flatten_item(item), e_tags[key])
+
+    async def delete(self, keys: List[str]):
+        container = await self._container()
+        for key in keys:
+            with unavailable_on_outage():
+                await self._delete_record(container, key, None)
+
+    async def delete_if_unchanged(self, key: str, e_tag: str) -> bool:
+        container = await self._container()
+        with unavailable_on_outage():
+            return await self._delete_record(container, key, e_tag)
+
+    @abstractmethod
+    async def _read_record(self, container: C, key: str) -> Optional[StoredRecord]:
+        """The record stored under ``key``, or None."""
+
+    @abstractmethod
+    async def _write_record(
+        self, container: C, key: str, document: Dict[str, Any], e_tag: Optional[str]
+    ) -> None:
+        """Store ``document``; with an ``e_tag``, only over that version, else ETagConflict."""
+
+    @abstractmethod
+    async def _delete_record(self, container: C, key: str, e_tag: Optional[str]) -> bool:
+        """Delete ``key`` (only that version, given an ``e_tag``); False if changed or gone."""
