@@ -15,6 +15,7 @@ async def run_scheduled_sweep(past_due: bool = False) -> SweepReport:
         get_state_stores().conversation,
         settings.expire_after_seconds,
         settings.sweep_batch_size,
+        step_timeout_seconds=settings.storage_timeout_seconds,
     )
     logger.info("%s past_due=%s", report.summary(), past_due)
     return report

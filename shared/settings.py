@@ -44,6 +44,7 @@ class Settings:
     blob_user_state_container: str = "user-state"
     blob_conversation_state_container: str = "conversation-state"
     max_request_bytes: int = 256 * 1024
+    storage_timeout_seconds: int = 10
     running_in_azure: bool = False
 
     @property
@@ -88,6 +89,7 @@ class Settings:
             blob_user_state_container=env.text("BlobUserStateContainer") or "user-state",
             blob_conversation_state_container=env.text("BlobConversationStateContainer")
             or "conversation-state",
+            storage_timeout_seconds=env.integer("StorageTimeoutSeconds", default=10, minimum=1),
             max_request_bytes=env.integer("MaxRequestBytes", default=256 * 1024, minimum=1024),
             running_in_azure=running_in_azure,
         )

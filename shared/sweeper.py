@@ -1,5 +1,6 @@
 """Deleting conversation state that has been idle for ExpireAfterSeconds or more."""
 
+import asyncio
 import logging
 import time
 from contextlib import aclosing
@@ -36,6 +37,7 @@ async def sweep(
     expire_after_seconds: int,
     batch_size: int,
     clock: Clock = system_clock,
+    step_timeout_seconds: float = 10.0,
 ) -> SweepReport:
     """Delete up to ``batch_size`` stale conversations from ``store``.
 
@@ -43,8 +45,9 @@ async def sweep(
     conversation a turn touched meanwhile is skipped, never deleted. Stale
     records beyond the batch are left for the next run, which finds them
     first because deleted ones no longer match. A storage error ends the run
-    early; nothing is deleted without its e_tag check, so the next run simply
-    finishes the job.
+    early, as does a listing page or delete that takes longer than
+    ``step_timeout_seconds``; nothing is deleted without its e_tag check, so
+    the next run simply finishes the job.
     """
     started = time.perf_counter()
     report = SweepReport()
@@ -52,19 +55,24 @@ async def sweep(
     cutoff = now - expire_after_seconds
     try:
         async with aclosing(store.find_stale(cutoff)) as stale_records:
-            async for record in stale_records:
+            while report.scanned < batch_size:
+                try:
+                    record = await asyncio.wait_for(anext(stale_records), step_timeout_seconds)
+                except StopAsyncIteration:
+                    break
                 report.scanned += 1
                 if record.last_accessed is None or record.last_accessed > cutoff:
                     continue
                 report.expired += 1
-                if await store.delete_if_unchanged(record.key, record.e_tag):
+                deleted = await asyncio.wait_for(
+                    store.delete_if_unchanged(record.key, record.e_tag), step_timeout_seconds
+                )
+                if deleted:
                     report.deleted += 1
                     channel_id, conversation_id = split_conversation_key(record.key)
                     log_expiry(channel_id, conversation_id, now - record.last_accessed, "sweep")
                 else:
                     report.skipped += 1
-                if report.scanned >= batch_size:
-                    break
     except Exception as error:  # pylint: disable=broad-except
         report.errors += 1
         logger.error("sweep stopped by a storage error: %s", type(error).__name__, exc_info=error)

@@ -106,8 +106,9 @@ def create_blob_stores(
     ``client_options`` are passed to the SDK client (e.g. a ``transport``).
     """
     connection = BlobConnection(settings, client_options)
+    timeout = settings.storage_timeout_seconds
     return StateStores(
-        conversation=BlobStore(connection.conversation_container),
-        user=BlobStore(connection.user_container),
+        conversation=BlobStore(connection.conversation_container, timeout),
+        user=BlobStore(connection.user_container, timeout),
         close=connection.close,
     )

@@ -17,7 +17,7 @@ from .cosmos_containers import CosmosConnection
 from .cosmos_key_escape import cosmos_id_for
 from .etag_conditions import conflict_if_changed, if_unchanged, is_lost_race
 from .factory import StateStores
-from .record_store import RecordStore, StoredRecord
+from .record_store import DEFAULT_TIMEOUT_SECONDS, RecordStore, StoredRecord
 from .sweepable import StaleRecord
 
 logger = logging.getLogger(__name__)
@@ -33,8 +33,13 @@ STALE_QUERY = (
 class CosmosStore(RecordStore[ContainerProxy]):
     """A botbuilder Storage over one Cosmos container partitioned on /id."""
 
-    def __init__(self, container: Callable[[], Awaitable[ContainerProxy]], page_size: int = 1000):
-        super().__init__(container)
+    def __init__(
+        self,
+        container: Callable[[], Awaitable[ContainerProxy]],
+        page_size: int = 1000,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    ):
+        super().__init__(container, timeout_seconds)
         self._page_size = page_size
 
     async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
@@ -107,8 +112,9 @@ def create_cosmos_stores(
         )
     connection = CosmosConnection(settings, client_options)
     page_size = settings.sweep_batch_size
+    timeout = settings.storage_timeout_seconds
     return StateStores(
-        conversation=CosmosStore(connection.conversation_container, page_size),
-        user=CosmosStore(connection.user_container, page_size),
+        conversation=CosmosStore(connection.conversation_container, page_size, timeout),
+        user=CosmosStore(connection.user_container, page_size, timeout),
         close=connection.close,
     )

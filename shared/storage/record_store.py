@@ -7,17 +7,20 @@ and deletes single records, and finds stale ones its own way.
 
 import asyncio
 from abc import ABC, abstractmethod
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Generic, List, Optional, TypeVar
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Generic, List, Optional, TypeVar
 
 from botbuilder.core import Storage
 
 from .azure_errors import unavailable_on_outage
+from .errors import StorageUnavailable
 from .store_items import e_tag_of, is_conditional
 from .stored_document import flatten_item, restore_item
 from .sweepable import SweepableStore
 
 C = TypeVar("C")
+DEFAULT_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -30,11 +33,32 @@ class StoredRecord:
 
 
 class RecordStore(Storage, SweepableStore, ABC, Generic[C]):
-    """A Storage over one container of type ``C``, opened on first use."""
+    """A Storage over one container of type ``C``, opened on first use.
 
-    def __init__(self, container: Callable[[], Awaitable[C]]):
+    Each call, opening the container included, is bounded by
+    ``timeout_seconds``: a stalled service makes a turn fail with
+    StorageUnavailable instead of holding it until the SDK gives up.
+    """
+
+    def __init__(
+        self,
+        container: Callable[[], Awaitable[C]],
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    ):
         super().__init__()
         self._container = container
+        self._timeout_seconds = timeout_seconds
+
+    @asynccontextmanager
+    async def _storage_call(self) -> AsyncIterator[None]:
+        try:
+            async with asyncio.timeout(self._timeout_seconds):
+                with unavailable_on_outage():
+                    yield
+        except TimeoutError as error:
+            raise StorageUnavailable(
+                f"storage did not answer within {self._timeout_seconds:g} s"
+            ) from error
 
     async def read(self, keys: List[str]) -> Dict[str, object]:
         if keys is None:
@@ -42,8 +66,8 @@ class RecordStore(Storage, SweepableStore, ABC, Generic[C]):
         keys = list(keys)
         if not keys:
             return {}
-        container = await self._container()
-        with unavailable_on_outage():
+        async with self._storage_call():
+            container = await self._container()
             records = await asyncio.gather(*(self._read_record(container, key) for key in keys))
         return {
             record.key: restore_item(record.document, record.e_tag)
@@ -61,20 +85,21 @@ class RecordStore(Storage, SweepableStore, ABC, Generic[C]):
             key: e_tag_of(item) if is_conditional(e_tag_of(item)) else None
             for key, item in changes.items()
         }
-        container = await self._container()
-        for key, item in changes.items():
-            with unavailable_on_outage():
-                await self._write_record(container, key, flatten_item(item), e_tags[key])
+        documents = {key: flatten_item(item) for key, item in changes.items()}
+        async with self._storage_call():
+            container = await self._container()
+            for key, document in documents.items():
+                await self._write_record(container, key, document, e_tags[key])
 
     async def delete(self, keys: List[str]):
-        container = await self._container()
-        for key in keys:
-            with unavailable_on_outage():
+        async with self._storage_call():
+            container = await self._container()
+            for key in keys:
                 await self._delete_record(container, key, None)
 
     async def delete_if_unchanged(self, key: str, e_tag: str) -> bool:
-        container = await self._container()
-        with unavailable_on_outage():
+        async with self._storage_call():
+            container = await self._container()
             return await self._delete_record(container, key, e_tag)
 
     @abstractmethod

@@ -114,12 +114,14 @@ def free_port(preferred: Optional[int] = None) -> int:
         return probe.getsockname()[1]
 
 
-def start_azurite(port: Optional[int] = None) -> AzuriteServer:
-    """Azurite's Blob service, in memory, accepting the old blob SDK's requests.
+def start_azurite(port: Optional[int] = None, location: Optional[Path] = None) -> AzuriteServer:
+    """Azurite's Blob service, accepting the old blob SDK's requests.
 
     ``--loose`` and ``--skipApiVersionCheck`` let azure-storage-blob 12.7.0 in;
     the keep-alive timeout outlasts the client's idle connections. Without a
     ``port`` it takes 10000, the development-storage port, when that is free.
+    Data stays in memory, or in the ``location`` folder when one is given, so
+    that a restarted server still has it.
     """
     check_installed()
     port = port or free_port(AZURITE_DEFAULT_PORT)
@@ -130,7 +132,7 @@ def start_azurite(port: Optional[int] = None) -> AzuriteServer:
         "--blobKeepAliveTimeout", "120",
         "--loose",
         "--skipApiVersionCheck",
-        "--inMemoryPersistence",
+        *(["--location", str(location)] if location else ["--inMemoryPersistence"]),
         "--disableTelemetry",
         "--silent",
     ]
