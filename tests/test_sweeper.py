@@ -117,3 +117,14 @@ async def test_each_run_logs_one_summary_line_and_one_line_per_expiry(caplog):
     assert len(expiries) == 1
     assert "channel=emulator" in expiries[0] and "mechanism=sweep" in expiries[0]
     assert "secret-id" not in expiries[0]
+
+
+async def test_a_record_rewritten_during_the_listing_keeps_the_e_tag_it_was_judged_by():
+    clock, store = FakeClock(), MemoryStore()
+    keys = await stored_conversations(store, clock, [EXPIRE * 2, EXPIRE * 2])
+    listing = store.find_stale(clock.now - EXPIRE)
+    await anext(listing)
+    await store.write({keys[1]: {"LastAccessedTime": clock.now}})
+    second = await anext(listing)
+    assert not await store.delete_if_unchanged(second.key, second.e_tag)
+    assert keys[1] in await store.read(keys)

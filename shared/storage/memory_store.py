@@ -4,15 +4,13 @@ import itertools
 from copy import deepcopy
 from typing import AsyncIterator, Dict, List
 
-from botbuilder.core import Storage
-
 from .errors import ETagConflict
 from .last_accessed import last_accessed_of
 from .store_items import e_tag_of, is_conditional, with_e_tag
 from .sweepable import StaleRecord, SweepableStore
 
 
-class MemoryStore(Storage, SweepableStore):
+class MemoryStore(SweepableStore):
     """A dict of records, each with an e_tag that changes on every write.
 
     Unlike botbuilder's MemoryStorage, every record gets an e_tag and a write
@@ -56,10 +54,16 @@ class MemoryStore(Storage, SweepableStore):
             self._e_tags.pop(key, None)
 
     async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
-        for key, record in list(self._records.items()):
-            last_accessed = last_accessed_of(record)
-            if last_accessed is not None and last_accessed <= cutoff:
-                yield StaleRecord(key, self._e_tags[key], last_accessed)
+        # Each record's time and e_tag are taken together, up front: a record
+        # written while the sweep goes on must keep the e_tag it was judged by.
+        stale = [
+            StaleRecord(key, self._e_tags[key], last_accessed)
+            for key, record in self._records.items()
+            if (last_accessed := last_accessed_of(record)) is not None
+            and last_accessed <= cutoff
+        ]
+        for record in stale:
+            yield record
 
     async def delete_if_unchanged(self, key: str, e_tag: str) -> bool:
         if self._e_tags.get(key) != e_tag:
