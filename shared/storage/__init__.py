@@ -2,11 +2,13 @@
 
 from .errors import ETagConflict, StorageUnavailable
 from .factory import StateStores, create_state_stores
+from .state_store import StateStore
 from .sweepable import StaleRecord, SweepableStore
 
 __all__ = [
     "ETagConflict",
     "StorageUnavailable",
+    "StateStore",
     "StateStores",
     "create_state_stores",
     "StaleRecord",

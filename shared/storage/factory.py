@@ -7,9 +7,8 @@ never loads them.
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Optional
 
-from botbuilder.core import Storage
-
 from ..settings import Settings
+from .state_store import StateStore
 from .sweepable import SweepableStore
 
 
@@ -17,8 +16,8 @@ from .sweepable import SweepableStore
 class StateStores:
     """Conversation state and user state, always in separate stores."""
 
-    conversation: SweepableStore  # also a botbuilder Storage
-    user: Storage
+    conversation: SweepableStore
+    user: StateStore
     close: Optional[Callable[[], Awaitable[None]]] = None
 
     async def aclose(self):

@@ -11,8 +11,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Generic, List, Optional, TypeVar
 
-from botbuilder.core import Storage
-
 from .azure_errors import unavailable_on_outage
 from .errors import StorageUnavailable
 from .store_items import e_tag_of, is_conditional
@@ -32,7 +30,7 @@ class StoredRecord:
     e_tag: str
 
 
-class RecordStore(Storage, SweepableStore, ABC, Generic[C]):
+class RecordStore(SweepableStore, ABC, Generic[C]):
     """A Storage over one container of type ``C``, opened on first use.
 
     Each call, opening the container included, is bounded by

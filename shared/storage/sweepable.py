@@ -8,7 +8,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import AsyncIterator, Optional
 
-
+from .state_store import StateStore
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,8 @@ class StaleRecord:
     last_accessed: Optional[float]
 
 
-class SweepableStore(ABC):
-    """A conversation-state store that can list and delete stale records."""
+class SweepableStore(StateStore, ABC):
+    """A conversation-state store that can also list and delete stale records."""
 
     @abstractmethod
     def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
