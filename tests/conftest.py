@@ -18,6 +18,7 @@ from azure.core.exceptions import ResourceNotFoundError
 from azure.cosmos.aio import CosmosClient
 from azure.storage.blob.aio import BlobServiceClient
 
+from shared import worker
 from shared.settings import Settings
 from shared.storage import StateStores, create_state_stores
 from tests.servers import (
@@ -58,6 +59,17 @@ def azurite() -> Iterator[AzuriteServer]:
 def cosmos_server() -> Iterator[CosmosServer]:
     """The Cosmos-compatible server on 127.0.0.1, HTTPS with a self-signed certificate."""
     yield from _started(start_cosmos)
+
+
+@pytest.fixture
+async def fresh_worker(monkeypatch) -> AsyncIterator[None]:
+    """The worker's singletons rebuilt from local defaults: memory, no credentials."""
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "StateStorage", "WEBSITE_INSTANCE_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ExpireAfterSeconds", "30")
+    await worker.reset_worker()
+    yield
+    await worker.reset_worker()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -16,16 +16,6 @@ from tests.chat_driver import message
 pytestmark = pytest.mark.usefixtures("fresh_worker")
 
 
-@pytest.fixture
-async def fresh_worker(monkeypatch):
-    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "StateStorage", "WEBSITE_INSTANCE_ID"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ExpireAfterSeconds", "30")
-    await worker.reset_worker()
-    yield
-    await worker.reset_worker()
-
-
 def http_request(body, content_type="application/json", method="POST", headers=None):
     if isinstance(body, dict):
         body = json.dumps(body).encode("utf-8")

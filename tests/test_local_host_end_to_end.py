@@ -17,15 +17,10 @@ TRANSPORT_PROMPT = "Please enter your mode of transport. (1) Car, (2) Bus, or (3
 
 
 @pytest.fixture
-async def host(monkeypatch):
-    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "StateStorage", "WEBSITE_INSTANCE_ID"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("ExpireAfterSeconds", "30")
-    await worker.reset_worker()
+async def host(fresh_worker):  # pylint: disable=unused-argument
     running = await start_host(REPO_ROOT, settings={"SweepSchedule": "*/1 * * * * *"})
     yield running
     await running.stop()
-    await worker.reset_worker()
 
 
 @pytest.fixture
