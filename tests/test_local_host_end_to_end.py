@@ -91,3 +91,64 @@ async def test_the_hosts_timer_sweeps_a_stale_conversation_and_keeps_the_profile
     assert key not in await stores.conversation.read([key])
     user = (await stores.user.read(["test/users/user-1"]))["test/users/user-1"]
     assert user["UserProfile"]["name"] == "Ada"
+
+
+def app_settings(settings, expire_after_seconds: int) -> dict:
+    """The app settings a deployment would set for ``settings``' backend."""
+    values = {"StateStorage": settings.state_storage, "ExpireAfterSeconds": str(expire_after_seconds)}
+    if settings.state_storage == "blob":
+        values.update(
+            BlobConnectionString=settings.blob_connection_string,
+            BlobConversationStateContainer=settings.blob_conversation_state_container,
+            BlobUserStateContainer=settings.blob_user_state_container,
+        )
+    if settings.state_storage == "cosmos":
+        values.update(
+            CosmosDbEndpoint=settings.cosmos_db_endpoint,
+            CosmosDbAuthKey=settings.cosmos_db_auth_key,
+            CosmosDbVerifyTls=str(settings.cosmos_db_verify_tls).lower(),
+            CosmosDbDatabaseId=settings.cosmos_db_database_id,
+            CosmosDbConversationStateContainerId=settings.cosmos_db_conversation_state_container_id,
+            CosmosDbUserStateContainerId=settings.cosmos_db_user_state_container_id,
+            CosmosDbTimeToLive=str(settings.cosmos_db_time_to_live),
+        )
+    return values
+
+
+async def test_a_conversation_expires_on_message_and_is_swept_on_every_backend(
+    fresh_worker, settings_for_backend, monkeypatch  # pylint: disable=unused-argument
+):
+    window = 2
+    for name, value in app_settings(settings_for_backend, window).items():
+        monkeypatch.setenv(name, value)
+    await worker.reset_worker()
+    key = "test/conversations/every-backend"
+
+    # First a host whose sweep is far off, so the message finds the stale state.
+    host = await start_host(REPO_ROOT, settings={"SweepSchedule": "0 0 0 1 1 *"})
+    try:
+        for text in ["hi", "Bus", "Ada", "no", "skip", "yes"]:
+            status, _ = await post(host, message(text, "every-backend"))
+            assert status == 200
+        await asyncio.sleep(window + 1)  # real silence, longer than the window
+        status, body = await post(host, message("hello", "every-backend"))
+        assert [a["text"] for a in json.loads(body)["activities"]] == [
+            "Welcome back!  Let's start over from the beginning.",
+            TRANSPORT_PROMPT,
+        ]
+    finally:
+        await host.stop()
+
+    # Then one that sweeps every second, while the conversation is silent again.
+    host = await start_host(REPO_ROOT, settings={"SweepSchedule": "*/1 * * * * *"})
+    try:
+        stores = worker.get_state_stores()
+        for _ in range(100):
+            await asyncio.sleep(0.1)
+            if key not in await stores.conversation.read([key]):
+                break
+        assert key not in await stores.conversation.read([key])
+        user = (await stores.user.read(["test/users/user-1"]))["test/users/user-1"]
+        assert user["UserProfile"]["name"] == "Ada"
+    finally:
+        await host.stop()
