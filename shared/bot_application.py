@@ -24,7 +24,7 @@ from .expiring_bot import ExpiringDialogBot
 from .http_result import HttpResult
 from .openid_metadata import use_bounded_openid_metadata
 from .settings import Settings
-from .storage import StateStores, StorageUnavailable
+from .storage import ETagConflict, StateStores, StorageUnavailable
 from .turn_errors import on_turn_error
 
 AUTHENTICATION_TIMEOUT_SECONDS = 10
@@ -106,7 +106,8 @@ class BotApplication:
         body = invoke_response.body if invoke_response else None
         if failures:
             # The user has had an apology; the status tells the channel the
-            # turn did not happen, and that an outage may pass.
-            status = 503 if isinstance(failures[0], StorageUnavailable) else 500
+            # turn did not happen, and whether trying again may help: storage
+            # was down, or another instance saved this conversation first.
+            status = 503 if isinstance(failures[0], (StorageUnavailable, ETagConflict)) else 500
             return HttpResult(status, body)
         return HttpResult(invoke_response.status if invoke_response else 200, body)

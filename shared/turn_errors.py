@@ -15,9 +15,13 @@ async def on_turn_error(turn_context: TurnContext, error: Exception):
     """Report a failed turn without changing stored state.
 
     State is saved only at the end of a turn, so a failed turn leaves the
-    conversation as the last good turn stored it.
+    conversation as the last good turn stored it. Replies already sent to the
+    channel cannot be taken back; buffered ones (expectReplies) are dropped.
     """
     logger.error("turn failed: %s", type(error).__name__, exc_info=error)
+    # Replies still waiting to go back in the response belong to a turn the
+    # bot will not remember; the user sees only the apology.
+    turn_context.buffered_reply_activities.clear()
     try:
         await turn_context.send_activity(APOLOGY)
         if turn_context.activity.channel_id == "emulator":

@@ -10,6 +10,7 @@ import os
 from shared.bot_application import BotApplication
 from shared.expiring_bot import WELCOME_BACK
 from shared.sweeper import sweep
+from shared.turn_errors import APOLOGY
 from tests.chat_driver import ChatDriver, ShiftedClock, message
 
 REPEATS = int(os.environ.get("RACE_REPEATS", "200"))
@@ -79,3 +80,44 @@ async def test_a_sweep_racing_a_turn_never_deletes_the_conversation_the_turn_tou
     stored = await state_stores.conversation.read(keys)
     assert sorted(stored) == sorted(keys), "a conversation touched within the window was deleted"
     assert all(record["LastAccessedTime"] >= race_started for record in stored.values())
+
+
+async def test_two_instances_answering_one_conversation_at_once_lose_no_update(
+    settings_for_backend, state_stores
+):
+    """Two workers cannot share a lock: the later save is refused, never lost."""
+    clock = ShiftedClock()
+    instances = [BotApplication(settings_for_backend, state_stores, clock) for _ in range(2)]
+    outcomes = {"both answered": 0, "one apologised": 0}
+
+    async def race(index):
+        conversation_id = f"two-instances-{index}"
+        first, second = (ChatDriver(app, conversation_id) for app in instances)
+        assert await first.say("hi") == [TRANSPORT_PROMPT]
+        results = await asyncio.gather(
+            first.post(message("Car", conversation_id)), second.post(message("Bus", conversation_id))
+        )
+        answered = [result for result in results if result.status == 200]
+        for result in results:
+            assert result.status in (200, 503), result
+            if result.status == 503:
+                assert texts(result) == [APOLOGY]
+        assert answered, "at least one of the two turns must succeed"
+        if len(answered) == 2:
+            outcomes["both answered"] += 1
+            assert await first.say("no") == [
+                "No age given.",
+                "Please attach a profile picture (or type any message to skip).",
+            ]
+        else:
+            outcomes["one apologised"] += 1
+            # The stored state is the answered turn's: the name prompt.
+            assert texts(answered[0]) == NAME_PROMPT
+            assert await first.say("Ada") == [
+                "Thanks Ada",
+                "Would you like to give your age? (1) Yes or (2) No",
+            ]
+
+    for batch in range(0, REPEATS, 20):
+        await asyncio.gather(*(race(index) for index in range(batch, min(batch + 20, REPEATS))))
+    assert sum(outcomes.values()) == REPEATS
