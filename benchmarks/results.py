@@ -1,0 +1,33 @@
+"""Everything one benchmark run measured, keyed the way the tables read it."""
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Tuple
+
+from .backends import LABELS
+from .cold_start import ColdStart
+from .storage_requests import RequestCounts
+from .sweeps import SweepResult
+from .turns import TurnRun
+
+BACKENDS = ("memory", "blob", "cosmos")
+BOTS = ("product", "stock")
+
+
+@dataclass
+class Measurements:
+    concurrency: int
+    delay_ms: float
+    labels: Dict[str, str] = field(default_factory=lambda: dict(LABELS))  # backend name -> label
+    turns: Dict[Tuple[str, str, int], TurnRun] = field(default_factory=dict)  # backend, bot, concurrency
+    delayed: Dict[Tuple[str, str], TurnRun] = field(default_factory=dict)  # backend, bot
+    requests: Dict[Tuple[str, str], RequestCounts] = field(default_factory=dict)  # backend, bot
+    sweeps: Dict[Tuple[str, int], Dict[str, SweepResult]] = field(default_factory=dict)
+    sweep_notes: List[str] = field(default_factory=list)
+    cold_starts: List[ColdStart] = field(default_factory=list)
+    failures: List[str] = field(default_factory=list)  # measurements that raised
+
+    def sweep(self, backend: str, size: int, kind: str):
+        return self.sweeps.get((backend, size), {}).get(kind)
+
+    def cold_start(self, scenario: str):
+        return next((run for run in self.cold_starts if run.scenario == scenario), None)

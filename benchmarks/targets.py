@@ -1,0 +1,141 @@
+"""The issue's targets, checked against one run's measurements.
+
+Reported, never asserted: timings on a shared machine are evidence, not tests.
+"""
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+from .results import Measurements
+from .tables import Table
+
+NOT_MEASURED = "not measured in this run"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    measured: str
+    holds: Optional[bool]  # None: not measured
+
+
+def _throughput_ratio(results: Measurements, backend: str, minimum: float) -> Target:
+    name = f"turns/s ≥ {minimum:g}× stock on {backend}, {results.concurrency} concurrent"
+    product = results.turns.get((backend, "product", results.concurrency))
+    stock = results.turns.get((backend, "stock", results.concurrency))
+    if not (product and stock):
+        return Target(name, NOT_MEASURED, None)
+    ratio = product.turns_per_second / stock.turns_per_second
+    return Target(
+        name,
+        f"{ratio:.1f}× ({product.turns_per_second:.1f} vs {stock.turns_per_second:.1f} turns/s)",
+        ratio >= minimum,
+    )
+
+
+def _proxy_cost(results: Measurements) -> Target:
+    name = f"+{results.delay_ms:g} ms per storage round trip costs ≤ half the turns/s (product)"
+    parts, holds = [], []
+    for backend in ("blob", "cosmos"):
+        delayed = results.delayed.get((backend, "product"))
+        direct = results.turns.get((backend, "product", results.concurrency))
+        if delayed and direct:
+            share = delayed.turns_per_second / direct.turns_per_second
+            parts.append(f"{backend} keeps {100 * share:.0f} %")
+            holds.append(share >= 0.5)
+    if not holds:
+        return Target(name, NOT_MEASURED, None)
+    return Target(name, ", ".join(parts), all(holds))
+
+
+def _loop_not_blocked(results: Measurements) -> Target:
+    name = "storage never blocks the event loop (loop blocked < half a delayed round trip per turn)"
+    parts, holds = [], []
+    for backend in ("blob", "cosmos"):
+        for bot in ("product", "stock"):
+            run = results.delayed.get((backend, bot))
+            if run and run.loop_blocked_ms_per_turn is not None:
+                parts.append(f"{backend} {bot} {run.loop_blocked_ms_per_turn:.2f} ms/turn")
+                if bot == "product":
+                    holds.append(run.loop_blocked_ms_per_turn < results.delay_ms / 2)
+    if not holds:
+        return Target(name, NOT_MEASURED, None)
+    return Target(name, ", ".join(parts), all(holds))
+
+
+def _reads_once(results: Measurements) -> Target:
+    name = "expiry check adds no request; a new conversation and a new user are read once"
+    parts, holds = [], []
+    for backend in ("memory", "blob", "cosmos"):
+        counts = results.requests.get((backend, "product"))
+        if counts:
+            per_turn = counts.per_turn("conversation", "read")
+            first = counts.first_turn("conversation", "read")
+            user = counts.per_conversation("user", "read")
+            parts.append(f"{backend}: {per_turn:.2f}/turn, first turn {first:.2f}, user {user:.2f}")
+            holds.append(per_turn == 1 and first == 1 and user <= 1)
+    if not holds:
+        return Target(name, NOT_MEASURED, None)
+    return Target(name, "; ".join(parts), all(holds))
+
+
+def _sweep_growth(results: Measurements) -> Target:
+    name = "Cosmos sweep time 100,000 ÷ 10,000 stored ≤ 2 at the same stale count"
+    small = results.sweep("cosmos", 10_000, "fixed")
+    large = results.sweep("cosmos", 100_000, "fixed")
+    if not (small and large):
+        return Target(name, NOT_MEASURED, None)
+    time_ratio = large.seconds / small.seconds
+    request_ratio = large.total_requests / small.total_requests
+    return Target(
+        name,
+        f"time {time_ratio:.1f}× ({small.seconds:.2f} → {large.seconds:.2f} s), "
+        f"requests {request_ratio:.1f}× ({small.total_requests} → {large.total_requests})",
+        time_ratio <= 2,
+    )
+
+
+def _sweeper_imports(results: Measurements) -> Target:
+    name = "sweeper_function imports neither the dialog nor the HTTP stack"
+    run = results.cold_start("sweeper_function")
+    if run is None:
+        return Target(name, NOT_MEASURED, None)
+    heavy = [
+        module for module in ("botbuilder.dialogs", "aiohttp.web", "botbuilder.integration.aiohttp")
+        if module in run.imported
+    ]
+    return Target(name, f"imports {', '.join(heavy)}" if heavy else "imports none of them", not heavy)
+
+
+def _messages_cold_start(results: Measurements) -> Target:
+    name = "messages_function cold start to the first turn ≤ stock"
+    product, stock = results.cold_start("messages_function"), results.cold_start("stock")
+    if not (product and stock):
+        return Target(name, NOT_MEASURED, None)
+    return Target(
+        name,
+        f"median {product.first_result_ms:.0f} ms vs stock {stock.first_result_ms:.0f} ms "
+        f"(fastest {product.fastest_first_result_ms:.0f} vs {stock.fastest_first_result_ms:.0f})",
+        product.first_result_ms <= stock.first_result_ms,
+    )
+
+
+def evaluate(results: Measurements) -> List[Target]:
+    return [
+        _throughput_ratio(results, "memory", 4),
+        _throughput_ratio(results, "cosmos", 3),
+        _proxy_cost(results),
+        _loop_not_blocked(results),
+        _reads_once(results),
+        _sweep_growth(results),
+        _sweeper_imports(results),
+        _messages_cold_start(results),
+    ]
+
+
+def targets_table(results: Measurements) -> Table:
+    table = Table("Targets (issue 5)", ["target", "measured", "holds"])
+    for target in evaluate(results):
+        verdict = {True: "yes", False: "NO", None: "–"}[target.holds]
+        table.add(target.name, target.measured, verdict)
+    return table
