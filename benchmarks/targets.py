@@ -1,4 +1,4 @@
-"""The issue's targets, checked against one run's measurements.
+"""The performance targets, checked against one run's measurements.
 
 Reported, never asserted: timings on a shared machine are evidence, not tests.
 """
@@ -134,7 +134,7 @@ def evaluate(results: Measurements) -> List[Target]:
 
 
 def targets_table(results: Measurements) -> Table:
-    table = Table("Targets (issue 5)", ["target", "measured", "holds"])
+    table = Table("Targets", ["target", "measured", "holds"])
     for target in evaluate(results):
         verdict = {True: "yes", False: "NO", None: "–"}[target.holds]
         table.add(target.name, target.measured, verdict)
