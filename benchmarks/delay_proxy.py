@@ -27,6 +27,8 @@ import sys
 from contextlib import suppress
 from dataclasses import dataclass
 
+from tests.servers import stop_process
+
 HOST = "127.0.0.1"
 MAX_CONNECTIONS = 512
 MAX_CHUNKS_IN_FLIGHT = 256
@@ -115,13 +117,7 @@ class RunningProxy:
     process: subprocess.Popen
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 def start_delay_proxy(upstream_port: int, delay_ms: float, listen_port: int = 0) -> RunningProxy:

@@ -41,6 +41,17 @@ EMULATOR_KEY = (
 )
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """End ``process``: politely first, then by force."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
 class ServerNotInstalled(RuntimeError):
     """node or the npm packages are missing."""
 
@@ -60,13 +71,7 @@ class RunningServer:
         return self.log_path.read_text(errors="replace")[-characters:]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
         if self._log_file is not None:
             self._log_file.close()
         self.log_path.unlink(missing_ok=True)
