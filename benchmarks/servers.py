@@ -88,19 +88,9 @@ def _start_cosmos_advertising(stack: ExitStack, port: int, advertised_port: int)
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    stack.callback(_stop, process)
+    stack.callback(test_servers.stop_process, process)
     _wait_until_answering(process, f"https://{HOST}:{port}/")
     return process.pid
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def _wait_until_answering(process: subprocess.Popen, url: str) -> None:

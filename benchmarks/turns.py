@@ -42,28 +42,26 @@ class TurnRun:
 
     @property
     def cpu_ms_per_turn(self) -> float:
-        return 1000 * self.cpu_seconds / self.turns
+        return self._ms_per_turn(self.cpu_seconds)
 
     @property
     def server_cpu_ms_per_turn(self) -> Optional[float]:
-        if self.server_cpu_seconds is None:
-            return None
-        return 1000 * self.server_cpu_seconds / self.turns
+        return self._ms_per_turn(self.server_cpu_seconds)
+
+    @property
+    def loop_blocked_ms_per_turn(self) -> Optional[float]:
+        return self._ms_per_turn(self.loop_blocked_seconds)
+
+    @property
+    def core_wait_ms_per_turn(self) -> Optional[float]:
+        return self._ms_per_turn(self.core_wait_seconds)
 
     def latency_ms(self, percentile: float) -> float:
         return 1000 * _percentile(self.latencies, percentile)
 
-    @property
-    def loop_blocked_ms_per_turn(self) -> Optional[float]:
-        if self.loop_blocked_seconds is None:
-            return None
-        return 1000 * self.loop_blocked_seconds / self.turns
-
-    @property
-    def core_wait_ms_per_turn(self) -> Optional[float]:
-        if self.core_wait_seconds is None:
-            return None
-        return 1000 * self.core_wait_seconds / self.turns
+    def _ms_per_turn(self, seconds: Optional[float]) -> Optional[float]:
+        """``seconds`` spread over the run's turns, in ms; None when not measured."""
+        return None if seconds is None else 1000 * seconds / self.turns
 
 
 def _run_queue_wait_seconds() -> Optional[float]:
