@@ -5,13 +5,18 @@ changes stored state.
 """
 
 import json
-from typing import Mapping
+import re
+from typing import Iterator, Mapping
 
 from botbuilder.schema import Activity
 
 from .http_result import HttpResult
 
 MAX_JSON_DEPTH = 64
+# What channel ids look like ("msteams", "webchat", "directline", "twilio-sms").
+# No "/" above all: state keys are "{channel}/conversations/{id}", so a slash
+# would let one conversation's key be spelt as another's.
+CHANNEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 class RejectedRequest(Exception):
@@ -70,24 +75,41 @@ def _parse_json(body: bytes) -> object:
         payload = json.loads(text)
     except (ValueError, RecursionError):
         raise RejectedRequest(400, "BadJson", "the body is not valid JSON") from None
-    if _depth(payload) > MAX_JSON_DEPTH:
+    deepest = 0
+    for value, level in _walk(payload):
+        if isinstance(value, (dict, list)):
+            deepest = max(deepest, level)
+        elif isinstance(value, str) and not _is_encodable(value):
+            # JSON escapes can spell lone surrogates, which no store can write.
+            raise RejectedRequest(
+                400, "BadText", "the JSON holds a string that is not valid Unicode"
+            )
+    if deepest > MAX_JSON_DEPTH:
         raise RejectedRequest(
             400, "TooDeep", f"the JSON is nested more than {MAX_JSON_DEPTH} levels"
         )
     return payload
 
 
-def _depth(value: object) -> int:
-    """Nesting depth of parsed JSON, without recursion."""
-    deepest, pending = 0, [(value, 1)]
+def _walk(value: object) -> Iterator[tuple]:
+    """Every value of parsed JSON (object keys too) with its nesting level, without recursion."""
+    pending = [(value, 1)]
     while pending:
         current, level = pending.pop()
+        yield current, level
         if isinstance(current, dict):
+            pending.extend((key, level + 1) for key in current)
             current = list(current.values())
         if isinstance(current, list):
-            deepest = max(deepest, level)
             pending.extend((child, level + 1) for child in current)
-    return deepest
+
+
+def _is_encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_activity_shape(payload: object):
@@ -95,6 +117,10 @@ def _check_activity_shape(payload: object):
         raise RejectedRequest(400, "BadActivity", "the body must be a JSON object")
     _require_text(payload, "type")
     _require_text(payload, "channelId")
+    if not CHANNEL_ID.match(payload["channelId"]):
+        raise RejectedRequest(
+            400, "BadActivity", "channelId may hold only letters, digits, '.', '_' and '-'"
+        )
     _require_text(payload, "serviceUrl")
     if not payload["serviceUrl"].lower().startswith(("http://", "https://")):
         raise RejectedRequest(400, "BadActivity", "serviceUrl must be an http(s) URL")

@@ -62,6 +62,11 @@ async def test_a_body_that_is_not_json_gets_415_and_stores_nothing(content_type)
         (json.dumps({k: v for k, v in message("hi").items() if k != "conversation"}).encode(), "no conversation"),
         (json.dumps({**message("hi"), "text": 5}).encode(), "text must be a string"),
         (b"\xff\xfe{}", "UTF-8"),
+        (json.dumps(message("hi", **{"from": {"id": "\ud800"}})).encode(), "not valid Unicode"),
+        (json.dumps(message("hi", conversation_id="x\udc00")).encode(), "not valid Unicode"),
+        (json.dumps(message("\ud83d")).encode(), "not valid Unicode"),
+        (json.dumps(message("hi", channelId="test/conversations/other")).encode(), "channelId"),
+        (json.dumps(message("hi", channelId="web chat")).encode(), "channelId"),
     ],
 )
 async def test_a_malformed_request_gets_400_naming_the_problem(body, problem):
