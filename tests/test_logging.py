@@ -5,7 +5,7 @@ import logging
 from shared import worker
 from shared.bot_application import BotApplication
 from shared.settings import Settings
-from shared.storage import StateStores
+from shared.storage import StateStores, create_state_stores
 from shared.storage.memory_store import MemoryStore
 from shared.sweeper import sweep
 from tests.chat_driver import ChatDriver, FakeClock
@@ -45,3 +45,19 @@ async def test_settings_are_logged_without_credentials(caplog, monkeypatch):
     await worker.reset_worker()
     assert "authentication=on" in caplog.text
     assert "p@ssw0rd-never-logged" not in caplog.text
+
+
+async def test_storage_requests_leave_no_ids_in_info_logs(settings_for_backend, caplog):
+    # Azure SDKs log each request's URL at INFO, and state keys hold the ids.
+    logging.getLogger("azure").setLevel(logging.NOTSET)
+    stores = create_state_stores(settings_for_backend)
+    try:
+        chat = ChatDriver(BotApplication(settings_for_backend, stores, FakeClock()), CONVERSATION_ID)
+        with caplog.at_level(logging.INFO):
+            for text in ["hi", "Car", SECRET_TEXT, "no", "skip", "yes"]:
+                await chat.say(text)
+    finally:
+        await stores.aclose()
+    assert CONVERSATION_ID not in caplog.text
+    assert "user-1" not in caplog.text
+    assert SECRET_TEXT not in caplog.text

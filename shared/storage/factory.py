@@ -4,6 +4,7 @@ Storage SDKs are imported only when their backend is chosen, so a memory run
 never loads them.
 """
 
+import logging
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Optional
 
@@ -26,8 +27,15 @@ class StateStores:
             await self.close()
 
 
+AZURE_SDK_LOGGER = "azure"
+
+
 def create_state_stores(settings: Settings) -> StateStores:
     """The stores for ``settings.state_storage``."""
+    if settings.state_storage in ("blob", "cosmos"):
+        # The SDKs log every request at INFO, URL included, and state keys
+        # hold channel, conversation and user ids: those stay out of logs.
+        logging.getLogger(AZURE_SDK_LOGGER).setLevel(logging.WARNING)
     if settings.state_storage == "blob":
         from .blob_store import create_blob_stores
 
