@@ -19,13 +19,15 @@ from .client_cache import (
     CachingConnectorFactory,
 )
 from .clock import Clock, system_clock
+from .connector_http import ConnectorSession, ReplyNotDelivered
 from .dialogs import UserProfileDialog
 from .expiring_bot import ExpiringDialogBot
 from .http_result import HttpResult
 from .openid_metadata import use_bounded_openid_metadata
+from .service_url_policy import ServiceUrlPolicy
 from .settings import Settings
 from .storage import ETagConflict, StateStores, StorageUnavailable
-from .turn_errors import on_turn_error
+from .turn_errors import TurnErrorHandler
 
 AUTHENTICATION_TIMEOUT_SECONDS = 10
 
@@ -54,15 +56,27 @@ class BotApplication:
             )
         )
         self._connector_clients = BoundedClientCache()
+        self._connector_session = ConnectorSession()
         self._app_id = settings.microsoft_app_id
-        self.adapter.on_turn_error = on_turn_error
+        # Without credentials nothing vouches for an activity's serviceUrl.
+        self._unsigned_destinations = (
+            None
+            if settings.authenticates_requests
+            else ServiceUrlPolicy(
+                settings.allowed_service_urls, allow_loopback=not settings.running_in_azure
+            )
+        )
+        self.adapter.on_turn_error = TurnErrorHandler(
+            trace_to_emulator=not settings.running_in_azure
+        )
         self.conversation_state = TurnConversationState(stores.conversation)
         self.user_state = TurnUserState(stores.user)
         self.bot = ExpiringDialogBot(
             settings.expire_after_seconds,
+            settings.max_text_length,
             self.conversation_state,
             self.user_state,
-            UserProfileDialog(self.user_state),
+            UserProfileDialog(self.user_state, local_pictures=not settings.running_in_azure),
             clock,
         )
 
@@ -72,7 +86,17 @@ class BotApplication:
             activity = read_activity(method, headers, body, self._max_request_bytes)
         except RejectedRequest as rejected:
             return rejected.result
+        policy = self._unsigned_destinations
+        if policy is not None and not policy.allows(activity.service_url):
+            logger.warning("unauthenticated activity refused: its serviceUrl is not allowed")
+            return HttpResult.error(
+                403, "ServiceUrlNotAllowed", f"the serviceUrl is not allowed; {policy.describe()}"
+            )
         return await self.run_turn(headers.get("authorization", ""), activity)
+
+    async def aclose(self) -> None:
+        """Close the connections replies went out on."""
+        await self._connector_session.aclose()
 
     async def run_turn(self, auth_header: str, activity: Activity) -> HttpResult:
         """Authenticate and run one turn; replies go out or come back in the body."""
@@ -91,7 +115,10 @@ class BotApplication:
             return HttpResult.error(401, "Unauthorized", "the request is not authenticated")
         if authentication.connector_factory is not None:
             authentication.connector_factory = CachingConnectorFactory(
-                authentication.connector_factory, self._app_id, self._connector_clients
+                authentication.connector_factory,
+                self._app_id,
+                self._connector_clients,
+                self._connector_session,
             )
         failures = []
 
@@ -105,9 +132,19 @@ class BotApplication:
         invoke_response = await self.adapter.process_activity(authentication, activity, run_bot)
         body = invoke_response.body if invoke_response else None
         if failures:
-            # The user has had an apology; the status tells the channel the
-            # turn did not happen, and whether trying again may help: storage
-            # was down, or another instance saved this conversation first.
-            status = 503 if isinstance(failures[0], (StorageUnavailable, ETagConflict)) else 500
-            return HttpResult(status, body)
+            return HttpResult(_failed_turn_status(failures[0]), body)
         return HttpResult(invoke_response.status if invoke_response else 200, body)
+
+
+def _failed_turn_status(error: Exception) -> int:
+    """What a failed turn answers; nothing of it was saved.
+
+    503: trying again may help (storage was down, or another instance saved
+    this conversation first); 502: the channel did not take the bot's reply;
+    500: anything else. The user has had an apology where one could be sent.
+    """
+    if isinstance(error, (StorageUnavailable, ETagConflict)):
+        return 503
+    if isinstance(error, ReplyNotDelivered):
+        return 502
+    return 500

@@ -17,6 +17,8 @@ from botframework.connector.auth import (
     JwtTokenValidation,
 )
 
+from .connector_http import ConnectorSession, use_bounded_pipeline
+
 Client = TypeVar("Client")
 MAX_CLIENTS = 64
 
@@ -41,18 +43,31 @@ class BoundedClientCache(Generic[Client]):
 
 
 class CachingConnectorFactory(ConnectorFactory):
-    """Hands out one ConnectorClient per app, audience and service URL."""
+    """Hands out one ConnectorClient per app, audience and service URL.
 
-    def __init__(self, inner: ConnectorFactory, app_id: str, cache: BoundedClientCache):
+    Each client sends through ``connection``: async, bounded in time.
+    """
+
+    def __init__(
+        self,
+        inner: ConnectorFactory,
+        app_id: str,
+        cache: BoundedClientCache,
+        connection: ConnectorSession,
+    ):
         self._inner = inner
         self._app_id = app_id
         self._cache = cache
+        self._connection = connection
 
     async def create(self, service_url: str, audience: str = None):
         return await self._cache.get(
-            (self._app_id, audience, service_url),
-            lambda: self._inner.create(service_url, audience),
+            (self._app_id, audience, service_url), lambda: self._build(service_url, audience)
         )
+
+    async def _build(self, service_url: str, audience: str):
+        client = await self._inner.create(service_url, audience)
+        return use_bounded_pipeline(client, self._connection)
 
 
 class CachingBotFrameworkAuthentication:

@@ -6,8 +6,9 @@ start-up with a :class:`SettingsError` that names the setting.
 """
 
 import os
+import re
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
 
 STORAGE_BACKENDS = ("memory", "blob", "cosmos")
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
@@ -45,6 +46,9 @@ class Settings:
     blob_conversation_state_container: str = "conversation-state"
     max_request_bytes: int = 256 * 1024
     storage_timeout_seconds: int = 10
+    max_text_length: int = 500
+    allow_unauthenticated_requests: bool = False
+    allowed_service_urls: Tuple[str, ...] = ()
     running_in_azure: bool = False
 
     @property
@@ -91,6 +95,11 @@ class Settings:
             or "conversation-state",
             storage_timeout_seconds=env.integer("StorageTimeoutSeconds", default=10, minimum=1),
             max_request_bytes=env.integer("MaxRequestBytes", default=256 * 1024, minimum=1024),
+            max_text_length=env.integer("MaxTextLength", default=500, minimum=1),
+            allow_unauthenticated_requests=env.boolean(
+                "AllowUnauthenticatedRequests", default=False
+            ),
+            allowed_service_urls=env.url_list("AllowedServiceUrls"),
             running_in_azure=running_in_azure,
         )
         settings._check_storage()
@@ -100,6 +109,15 @@ class Settings:
     def _check_credentials(self):
         if self.microsoft_app_password and not self.microsoft_app_id:
             raise SettingsError("MicrosoftAppId", "is empty but MicrosoftAppPassword is set")
+        if self.running_in_azure and not self.microsoft_app_id:
+            if not self.allow_unauthenticated_requests:
+                raise SettingsError(
+                    "MicrosoftAppId",
+                    "is empty, so anyone could post activities as any user and continue any "
+                    "conversation; set the bot's credentials, or set "
+                    "AllowUnauthenticatedRequests=true if the app is only reachable from a "
+                    "private network",
+                )
         if self.microsoft_app_type == "SingleTenant" and self.microsoft_app_id:
             if not self.microsoft_app_tenant_id:
                 raise SettingsError("MicrosoftAppTenantId", "is required for a SingleTenant app")
@@ -173,6 +191,16 @@ class _Environment:
         if value in ("false", "0", "no"):
             return False
         raise SettingsError(name, f"is {value!r}; expected true or false")
+
+    def url_list(self, name: str) -> Tuple[str, ...]:
+        """Comma- or space-separated http(s) URLs, each naming a host."""
+        urls = tuple(part for part in re.split(r"[\s,]+", self.text(name)) if part)
+        for url in urls:
+            if not re.match(r"^https?://[^/?#@\s]+(/[^?#@\s]*)?$", url, re.IGNORECASE):
+                raise SettingsError(
+                    name, f"has {url!r}; expected http(s) URLs such as https://example.com/path"
+                )
+        return urls
 
     def integer(self, name: str, default: int, minimum: int) -> int:
         value = self.optional_integer(name, minimum)

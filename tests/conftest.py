@@ -90,7 +90,7 @@ async def settings_for_backend(request) -> AsyncIterator[Settings]:
             blob_user_state_container=f"user-{suffix}",
         )
         yield settings
-        await _delete_blob_containers(settings)
+        await delete_blob_containers(settings)
         return
     if backend == "cosmos":
         server = request.getfixturevalue("cosmos_server")
@@ -123,7 +123,7 @@ async def state_stores(settings_for_backend: Settings) -> AsyncIterator[StateSto
     await stores.aclose()
 
 
-async def _delete_blob_containers(settings: Settings) -> None:
+async def delete_blob_containers(settings: Settings) -> None:
     async with BlobServiceClient.from_connection_string(settings.blob_connection_string) as client:
         for name in (
             settings.blob_conversation_state_container,

@@ -60,3 +60,39 @@ def test_blob_storage_may_reuse_the_function_apps_storage_account():
         {"StateStorage": "blob", "AzureWebJobsStorage": "UseDevelopmentStorage=true"}
     )
     assert settings.blob_connection_string == "UseDevelopmentStorage=true"
+
+
+def test_in_azure_an_empty_app_id_stops_start_up_unless_anonymous_is_chosen():
+    deployed = {"WEBSITE_INSTANCE_ID": "1", "StateStorage": "blob", "AzureWebJobsStorage": "x"}
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_environment(deployed)
+    assert refused.value.setting == "MicrosoftAppId"
+    assert "AllowUnauthenticatedRequests" in str(refused.value)
+    opted_in = Settings.from_environment({**deployed, "AllowUnauthenticatedRequests": "true"})
+    assert opted_in.running_in_azure and not opted_in.authenticates_requests
+
+
+def test_service_urls_may_be_listed_with_commas_or_spaces():
+    settings = Settings.from_environment(
+        {"AllowedServiceUrls": "https://a.example/amer/, https://b.example  http://127.0.0.1:9"}
+    )
+    assert settings.allowed_service_urls == (
+        "https://a.example/amer/",
+        "https://b.example",
+        "http://127.0.0.1:9",
+    )
+
+
+@pytest.mark.parametrize(
+    "environ, setting",
+    [
+        ({"AllowedServiceUrls": "ftp://a.example/"}, "AllowedServiceUrls"),
+        ({"AllowedServiceUrls": "https://user@a.example/"}, "AllowedServiceUrls"),
+        ({"AllowUnauthenticatedRequests": "maybe"}, "AllowUnauthenticatedRequests"),
+        ({"MaxTextLength": "0"}, "MaxTextLength"),
+    ],
+)
+def test_security_settings_with_bad_values_name_the_setting(environ, setting):
+    with pytest.raises(SettingsError) as error:
+        Settings.from_environment(environ)
+    assert error.value.setting == setting

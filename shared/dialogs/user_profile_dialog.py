@@ -4,6 +4,7 @@ It behaves like the Bot Framework "multi-turn prompt" sample. The profile is
 kept in user state as a plain dict, so it reads the same from every store.
 """
 
+from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from botbuilder.core import MessageFactory, StatePropertyAccessor, UserState
@@ -25,6 +26,9 @@ from botbuilder.dialogs.prompts import (
 )
 from botbuilder.schema import Attachment
 
+from ..http_urls import is_shareable_link
+from .off_loop_prompts import OffLoopChoicePrompt, OffLoopConfirmPrompt, OffLoopNumberPrompt
+
 PROFILE_PROPERTY = "UserProfile"
 TRANSPORTS = ("Car", "Bus", "Bicycle")
 PICTURE_TYPES = ("image/jpeg", "image/png")
@@ -32,11 +36,17 @@ NO_AGE = -1
 
 
 class UserProfileDialog(ComponentDialog):
-    """Collects a user profile and, once confirmed, keeps it in user state."""
+    """Collects a user profile and, once confirmed, keeps it in user state.
 
-    def __init__(self, user_state: UserState):
+    A picture's link is shown back only when it is https, or, in a local run
+    (``local_pictures``), http on this machine: the bot never hands a user a
+    ``javascript:``, ``file:`` or internal address it was sent.
+    """
+
+    def __init__(self, user_state: UserState, local_pictures: bool = False):
         super().__init__(UserProfileDialog.__name__)
         self._profile: StatePropertyAccessor = user_state.create_property(PROFILE_PROPERTY)
+        self._local_pictures = local_pictures
         self.add_dialog(
             WaterfallDialog(
                 WaterfallDialog.__name__,
@@ -52,9 +62,10 @@ class UserProfileDialog(ComponentDialog):
             )
         )
         self.add_dialog(TextPrompt(TextPrompt.__name__))
-        self.add_dialog(NumberPrompt(NumberPrompt.__name__, _age_is_plausible))
-        self.add_dialog(ChoicePrompt(ChoicePrompt.__name__))
-        self.add_dialog(ConfirmPrompt(ConfirmPrompt.__name__))
+        # Stored dialog stacks name prompts by these ids: keep them.
+        self.add_dialog(OffLoopNumberPrompt(NumberPrompt.__name__, _age_is_plausible))
+        self.add_dialog(OffLoopChoicePrompt(ChoicePrompt.__name__))
+        self.add_dialog(OffLoopConfirmPrompt(ConfirmPrompt.__name__))
         self.add_dialog(AttachmentPrompt(AttachmentPrompt.__name__, _picture_is_usable))
         self.initial_dialog_id = WaterfallDialog.__name__
 
@@ -120,13 +131,27 @@ class UserProfileDialog(ComponentDialog):
             ),
         )
 
-    @staticmethod
-    async def _ask_confirmation(step: WaterfallStepContext) -> DialogTurnResult:
-        step.values["picture"] = _picture_of(step.result)
+    async def _ask_confirmation(self, step: WaterfallStepContext) -> DialogTurnResult:
+        step.values["picture"] = self._picture_of(step.result)
         return await step.prompt(
             ConfirmPrompt.__name__,
             PromptOptions(prompt=MessageFactory.text("Is this ok?")),
         )
+
+    def _picture_of(self, attachments: Optional[list]) -> Optional[dict]:
+        """The first attachment as a plain dict, or None when the user skipped.
+
+        Its link is kept only if it may be shown back (see the class docstring).
+        """
+        if not attachments:
+            return None
+        picture = attachments[0]
+        url = picture.content_url
+        return {
+            "contentType": picture.content_type,
+            "contentUrl": url if is_shareable_link(url, self._local_pictures) else None,
+            "name": picture.name or "profile picture",
+        }
 
     async def _summarise(self, step: WaterfallStepContext) -> DialogTurnResult:
         if not step.result:
@@ -137,12 +162,12 @@ class UserProfileDialog(ComponentDialog):
         profile = {
             "transport": step.values["transport"],
             "name": step.values["name"],
-            "age": step.values["age"],
+            "age": _whole_number(step.values["age"]),  # older turns stored a Decimal
             "picture": step.values["picture"],
         }
         await self._profile.set(step.context, profile)
         await step.context.send_activity(MessageFactory.text(_summary(profile)))
-        if profile["picture"]:
+        if profile["picture"] and profile["picture"]["contentUrl"]:
             await step.context.send_activity(
                 MessageFactory.attachment(
                     Attachment(
@@ -165,20 +190,28 @@ def _summary(profile: dict) -> str:
     return text + "."
 
 
-def _picture_of(attachments: Optional[list]) -> Optional[dict]:
-    """The first attachment as a plain dict, or None when the user skipped."""
-    if not attachments:
+def _whole_number(value: object) -> Optional[int]:
+    """``value`` as an int if it is a finite whole number, else None."""
+    if isinstance(value, bool):
         return None
-    picture = attachments[0]
-    return {
-        "contentType": picture.content_type,
-        "contentUrl": picture.content_url,
-        "name": picture.name or "profile picture",
-    }
+    try:
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if number.is_finite() and number == number.to_integral_value():
+            return int(number)
+    except (InvalidOperation, TypeError, ValueError):
+        pass
+    return None
 
 
 async def _age_is_plausible(prompt_context: PromptValidatorContext) -> bool:
-    return prompt_context.recognized.succeeded and 0 < prompt_context.recognized.value < 150
+    """A whole number of years between 0 and 150, kept as a plain int."""
+    if not prompt_context.recognized.succeeded:
+        return False
+    age = _whole_number(prompt_context.recognized.value)
+    if age is None or not 0 < age < 150:
+        return False
+    prompt_context.recognized.value = age
+    return True
 
 
 async def _picture_is_usable(prompt_context: PromptValidatorContext) -> bool:

@@ -1,6 +1,15 @@
 """Every path through the profile dialog, sent as a channel would send it."""
 
+import json
+from decimal import Decimal
+
+import pytest
+
+from shared.bot_application import BotApplication
 from shared.dialogs.user_profile_dialog import PROFILE_PROPERTY
+from shared.settings import Settings
+from shared.storage.stored_document import flatten_item, restore_item
+from tests.chat_driver import ChatDriver
 
 USER_KEY = "test/users/user-1"
 PNG = {"contentType": "image/png", "contentUrl": "https://example.test/me.png", "name": "me.png"}
@@ -100,3 +109,85 @@ async def test_after_the_summary_a_new_message_starts_the_dialog_again(chat):
     assert await chat.say("hello again") == [
         "Please enter your mode of transport. (1) Car, (2) Bus, or (3) Bicycle"
     ]
+
+
+AGE_RETRY = "The value entered must be greater than 0 and less than 150."
+
+
+async def walk_to_age_prompt(chat):
+    await walk_to_age_question(chat)
+    assert await chat.say("yes") == ["Please enter your age."]
+
+
+async def test_the_age_is_kept_as_a_plain_json_integer(chat, stores):
+    await walk_to_age_prompt(chat)
+    assert await chat.say("I am 42") == [
+        "I have your age as 42.",
+        "Please attach a profile picture (or type any message to skip).",
+    ]
+    await chat.say("skip")
+    await chat.say("yes")
+    profile = await stored_profile(stores)
+    assert profile["age"] == 42 and type(profile["age"]) is int
+    document = json.dumps(flatten_item((await stores.user.read([USER_KEY]))[USER_KEY]))
+    assert "py/" not in document  # readable by the JavaScript and C# bots
+
+
+@pytest.mark.parametrize(
+    "answer", ["1e-400", "149.9999999999", "0.5", "1" + "0" * 400, "0", "150", "-3", "none of your business"]
+)
+async def test_an_age_that_is_not_a_whole_number_of_years_is_asked_again(chat, answer):
+    await walk_to_age_prompt(chat)
+    assert await chat.say(answer) == [AGE_RETRY]
+    assert (await chat.say("42"))[0] == "I have your age as 42."
+
+
+async def test_a_conversation_saved_with_an_older_decimal_age_ends_with_an_integer(chat, stores):
+    await walk_to_age_prompt(chat)
+    await chat.say("42")
+    # The dialog state as the previous version stored it: the age as a Decimal.
+    key = "test/conversations/conversation-1"
+    record = (await stores.conversation.read([key]))[key]
+    text = json.dumps(flatten_item(record)).replace('"age": 42', f'"age": {json.dumps(flatten_item(Decimal("42")))}')
+    assert "decimal.Decimal" in text
+    await stores.conversation.write({key: restore_item(json.loads(text), "*")})
+
+    await chat.say("skip")
+    assert (await chat.say("yes"))[0].endswith("and your age as 42 and no profile picture.")
+    assert type((await stored_profile(stores))["age"]) is int
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data/me.png",
+        "http://example.test/me.png",
+        "data:image/png;base64,iVBORw0KGgo=",
+    ],
+)
+async def test_a_picture_link_that_is_not_https_is_never_shown_back(chat, stores, url):
+    await walk_to_age_question(chat)
+    await chat.say("no")
+    assert await chat.say(attachments=[{**PNG, "contentUrl": url}]) == ["Is this ok? (1) Yes or (2) No"]
+    replies = await chat.replies("yes")
+    assert [reply.get("attachments") for reply in replies] == [None]
+    assert url not in json.dumps(replies)
+    assert (await stored_profile(stores))["picture"] == {**PNG, "contentUrl": None}
+
+
+async def test_a_loopback_picture_is_shown_back_only_in_a_local_run(stores, clock):
+    local_picture = {**PNG, "contentUrl": "http://127.0.0.1:5000/v3/attachments/me.png"}
+    for running_in_azure, shown in ((False, True), (True, False)):
+        settings = Settings(
+            expire_after_seconds=30,
+            running_in_azure=running_in_azure,
+            allowed_service_urls=("http://127.0.0.1:9/",),  # the test channel's address
+        )
+        chat = ChatDriver(BotApplication(settings, stores, clock), f"azure-{running_in_azure}")
+        await walk_to_age_question(chat)
+        await chat.say("no")
+        await chat.say(attachments=[local_picture])
+        replies = await chat.replies("yes")
+        assert (len(replies) == 2) is shown
