@@ -119,3 +119,64 @@ async def test_no_request_gets_a_server_error_and_rejected_ones_store_nothing(
     if 400 <= result.status < 500:
         assert await snapshot(stores) == before
         assert result.body["error"]["message"]
+
+
+# Answers that take conversation c1 from one prompt to the next, from the start.
+WALK = ["hi", "Car", "Ada", "yes", "42", "skip"]
+hostile_ids = st.sampled_from(
+    ["\ud800", "x\udfff", "a/conversations/c1", "test/users/user-1", "../../c1", "\x00", "c1 ", "c" * 3000, "😀", "%2Fc1"]
+)
+link_schemes = st.sampled_from(
+    ["javascript:alert(1)", "file:///etc/passwd", "http://169.254.169.254/x.png", "data:image/png;base64,AAAA", "ftp://h/x.png", "https://example.test/me.png"]
+)
+
+
+@st.composite
+def hostile_requests(draw):
+    """(what it is, the activity): each aimed at conversation c1 or its neighbours."""
+    kind = draw(st.sampled_from(["id", "channel", "too long", "long answer", "replay", "picture link"]))
+    activity = message("Car", "c1")
+    if kind == "id":
+        account = draw(st.sampled_from(["from", "conversation", "recipient"]))
+        if account != "conversation":
+            activity["conversation"] = {"id": "elsewhere"}  # any sender may move c1 on
+        activity[account] = {"id": draw(hostile_ids)}
+    elif kind == "channel":
+        activity["channelId"] = draw(st.sampled_from(["test/conversations/c1", "test\ud800", "te st", "-", "x" * 65]))
+    elif kind in ("too long", "long answer"):
+        length = draw(st.integers(501, 70_000) if kind == "too long" else st.integers(100, 500))
+        pattern = draw(st.sampled_from(["one hundred and ", "9", "yes ", "Car ", "😀"]))
+        activity["text"] = (pattern * length)[:length]
+    elif kind == "picture link":
+        activity["attachments"] = [{"contentType": "image/png", "contentUrl": draw(link_schemes), "name": "me.png"}]
+    return kind, activity
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(prompt=st.integers(0, len(WALK) - 1), request=hostile_requests())
+async def test_hostile_requests_at_any_prompt_change_nothing_they_should_not(channel_url, prompt, request):
+    kind, activity = request
+    stores = StateStores(conversation=MemoryStore(), user=MemoryStore())
+    app = BotApplication(Settings(max_request_bytes=256 * 1024), stores, FakeClock())
+    for answer in WALK[: prompt + 1]:
+        last = message(answer, "c1")
+        walked = await app.handle("POST", {"content-type": "application/json"}, json.dumps(last).encode())
+        assert walked.status == 200
+    if kind == "replay":
+        activity = last
+    before = await snapshot(stores)
+
+    result = await app.handle("POST", {"content-type": "application/json"}, json.dumps(activity).encode())
+
+    assert result.status < 500, (kind, result)
+    if kind == "picture link":
+        # The dialog may move on; a link is shown back only if it is https.
+        link = activity["attachments"][0]["contentUrl"]
+        assert link.startswith("https://") or link not in json.dumps(result.body)
+    elif kind != "long answer":  # an answer, however long, may move the dialog on
+        # Refused, a replay, or another conversation's business: c1 and its user stay as they were.
+        assert await snapshot(stores) == before, kind
