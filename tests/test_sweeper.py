@@ -110,7 +110,7 @@ async def test_each_run_logs_one_summary_line_and_one_line_per_expiry(caplog):
     await worker.reset_worker()
     summaries = [r.getMessage() for r in caplog.records if "sweep finished" in r.getMessage()]
     assert summaries == [
-        f"sweep finished scanned=1 expired=1 deleted=1 skipped=0 errors=0 "
+        f"sweep finished scanned=1 expired=1 deleted=1 skipped=0 malformed=0 errors=0 "
         f"duration_ms={report.duration_seconds * 1000:.0f} past_due=True"
     ]
     expiries = [r.getMessage() for r in caplog.records if "conversation expired" in r.getMessage()]

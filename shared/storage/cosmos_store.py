@@ -6,7 +6,7 @@ documents keep that store's format (``id``, ``realId``, ``document``).
 """
 
 import logging
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Mapping, Optional
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Mapping, Optional, Union
 
 from azure.cosmos.aio import ContainerProxy
 from azure.cosmos.exceptions import CosmosHttpResponseError, CosmosResourceNotFoundError
@@ -15,17 +15,19 @@ from ..settings import Settings
 from .azure_errors import unavailable_on_outage
 from .cosmos_containers import CosmosConnection
 from .cosmos_key_escape import cosmos_id_for
+from .errors import MalformedRecord
 from .etag_conditions import conflict_if_changed, if_unchanged, is_lost_race
 from .factory import StateStores
+from .record_body import UnreadableBody, record_parts
 from .record_store import DEFAULT_TIMEOUT_SECONDS, RecordStore, StoredRecord
-from .sweepable import StaleRecord
+from .sweepable import StaleRecord, UnreadableRecord
 
 logger = logging.getLogger(__name__)
 
 # Only documents whose LastAccessedTime is a number at or before the cutoff
 # match; the conversation container indexes exactly that path.
 STALE_QUERY = (
-    "SELECT c.realId, c._etag, c.document.LastAccessedTime AS t FROM c "
+    "SELECT c.id, c.realId, c._etag, c.document.LastAccessedTime AS t FROM c "
     "WHERE c.document.LastAccessedTime <= @cutoff"
 )
 
@@ -42,8 +44,15 @@ class CosmosStore(RecordStore[ContainerProxy]):
         super().__init__(container, timeout_seconds)
         self._page_size = page_size
 
-    async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
-        """One indexed query, in pages: its cost follows the stale records, not the store."""
+    async def find_stale(
+        self, cutoff: float
+    ) -> AsyncIterator[Union[StaleRecord, UnreadableRecord]]:
+        """One indexed query, in pages: its cost follows the stale records, not the store.
+
+        Only documents with a stale numeric time match, so the unreadable ones
+        a sweep can meet are those whose realId is missing or wrong; others
+        (no document at all) never match and are left to the container's TTL.
+        """
         container = await self._container()
         with unavailable_on_outage():
             results = container.query_items(
@@ -55,7 +64,12 @@ class CosmosStore(RecordStore[ContainerProxy]):
                 last_accessed = result.get("t")
                 # Re-checked here: a comparison across types is undefined in
                 # Cosmos, but not every Cosmos-compatible server agrees.
-                if _is_number(last_accessed) and last_accessed <= cutoff:
+                if not (_is_number(last_accessed) and last_accessed <= cutoff):
+                    continue
+                reason = _unreadable_key(result)
+                if reason:
+                    yield UnreadableRecord(str(result.get("id")), reason)
+                else:
                     yield StaleRecord(result["realId"], result["_etag"], float(last_accessed))
 
     async def _read_record(self, container: ContainerProxy, key: str) -> Optional[StoredRecord]:
@@ -64,7 +78,11 @@ class CosmosStore(RecordStore[ContainerProxy]):
             record = await container.read_item(item=document_id, partition_key=document_id)
         except CosmosResourceNotFoundError:
             return None
-        return StoredRecord(record["realId"], record["document"], record["_etag"])
+        try:
+            real_id, document = record_parts(record)
+        except UnreadableBody as unreadable:
+            raise MalformedRecord(key, record.get("_etag", ""), unreadable.reason) from None
+        return StoredRecord(real_id, document, record["_etag"])
 
     async def _write_record(
         self, container: ContainerProxy, key: str, document: Dict[str, Any], e_tag: Optional[str]
@@ -89,6 +107,18 @@ class CosmosStore(RecordStore[ContainerProxy]):
                 return False
             raise
         return True
+
+
+def _unreadable_key(result: Dict[str, Any]) -> str:
+    """Why a stale query result names no record this store can delete; '' if it does."""
+    if "realId" not in result:
+        return "no realId"
+    real_id = result["realId"]
+    if not isinstance(real_id, str) or not real_id:
+        return "realId is not a non-empty string"
+    if cosmos_id_for(real_id) != result.get("id"):
+        return "realId does not match the id"
+    return ""
 
 
 def _is_number(value: object) -> bool:
