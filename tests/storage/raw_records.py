@@ -146,7 +146,9 @@ async def raw_record(settings: Settings, stores: StateStores, which: str, key: s
     if backend == "memory":
         store = getattr(stores, which)
         found = store._records.get(key)  # pylint: disable=protected-access
-        return None if found is None else (id(found), store._e_tags[key])  # pylint: disable=protected-access
+        if found is None:
+            return None
+        return id(found), store._e_tags[key]  # pylint: disable=protected-access
     if backend == "blob":
         async with blob_container(settings, which) as container:
             blob = container.get_blob_client(blob_name_for(key))

@@ -77,7 +77,9 @@ async def test_blobs_that_are_not_state_records_are_reported_never_listed_as_sta
         await container.upload_blob(blob_name_for("foreign"), json.dumps({"LastAccessedTime": 12}))
     found = [record async for record in store.find_stale(time.time() + 3600)]
     assert [record.key for record in found if isinstance(record, StaleRecord)] == ["ours"]
-    unreadable = {record.name: record.reason for record in found if isinstance(record, UnreadableRecord)}
+    unreadable = {
+        record.name: record.reason for record in found if isinstance(record, UnreadableRecord)
+    }
     assert unreadable == {"not-json": "not JSON", blob_name_for("foreign"): "no realId"}
     with pytest.raises(MalformedRecord):
         await store.read(["foreign"])
