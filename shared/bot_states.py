@@ -2,11 +2,12 @@
 
 import logging
 import pickle
+from typing import Optional
 
 from botbuilder.core import BotState, ConversationState, TurnContext, UserState
 from botbuilder.core.bot_state import CachedBotState
 
-from .storage.errors import ETagConflict
+from .storage.errors import ETagConflict, MalformedRecord
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,15 @@ class _LoadsOncePerTurn(BotState):
     async def load(self, turn_context: TurnContext, force: bool = False) -> None:
         if force or self.get_cached_state(turn_context) is None:
             key = self.get_storage_key(turn_context)
-            stored = await self._storage.read([key])
-            turn_context.turn_state[self._context_service_key] = _PickleHashedState(
-                stored.get(key)
-            )
+            try:
+                state = (await self._storage.read([key])).get(key)
+            except MalformedRecord as unreadable:
+                state = self._state_instead_of(unreadable)
+            turn_context.turn_state[self._context_service_key] = _PickleHashedState(state)
+
+    def _state_instead_of(self, unreadable: MalformedRecord) -> dict:
+        """The state a turn goes on with when the stored record cannot be read."""
+        raise unreadable
 
     async def clear_state(self, turn_context: TurnContext):
         cleared = _PickleHashedState()
@@ -50,7 +56,16 @@ class _LoadsOncePerTurn(BotState):
 
 
 class TurnUserState(_LoadsOncePerTurn, UserState):
-    """User state, read once per turn."""
+    """User state, read once per turn.
+
+    A user record that cannot be read fails the turn and is left as it is:
+    it may hold a profile worth recovering, and saving over it would lose it
+    without anyone knowing.
+    """
+
+    def _state_instead_of(self, unreadable: MalformedRecord) -> dict:
+        logger.error("%s; the turn fails and the user record is kept as it is", unreadable)
+        raise unreadable
 
 
 class TurnConversationState(_LoadsOncePerTurn, ConversationState):
@@ -61,15 +76,34 @@ class TurnConversationState(_LoadsOncePerTurn, ConversationState):
     already answered the user; its state is the conversation's, so it is
     written again rather than lost or reported as an error. A record changed
     by someone else is a real conflict and still raises.
+
+    A record that cannot be read would fail every turn of its conversation;
+    instead the conversation starts over and the turn's save replaces the
+    record, only over the unreadable version it found.
     """
+
+    def _state_instead_of(self, unreadable: MalformedRecord) -> dict:
+        logger.warning("%s; the conversation starts over", unreadable)
+        return {"e_tag": unreadable.e_tag}
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
         try:
             await super().save_changes(turn_context, force)
         except ETagConflict:
-            key = self.get_storage_key(turn_context)
-            if key in await self._storage.read([key]):
+            e_tag = await self._version_to_replace(self.get_storage_key(turn_context))
+            if e_tag is None:
                 raise
-            logger.info("conversation state was swept during the turn; saving it again")
-            self.get_cached_state(turn_context).state["e_tag"] = "*"
+            self.get_cached_state(turn_context).state["e_tag"] = e_tag
             await super().save_changes(turn_context, force=True)
+
+    async def _version_to_replace(self, key: str) -> Optional[str]:
+        """After a lost save: '*' if the record was swept, its e_tag if it is
+        still unreadable (a sweep marks it so), None if a turn saved it."""
+        try:
+            if key in await self._storage.read([key]):
+                return None
+        except MalformedRecord as unreadable:
+            logger.info("conversation state is still unreadable; saving over it")
+            return unreadable.e_tag
+        logger.info("conversation state was swept during the turn; saving it again")
+        return "*"

@@ -7,8 +7,8 @@ from contextlib import aclosing
 from dataclasses import dataclass
 
 from .clock import Clock, system_clock
-from .expiry_log import log_expiry, split_conversation_key
-from .storage.sweepable import SweepableStore
+from .expiry_log import log_expiry, shorten_conversation_id, split_conversation_key
+from .storage.sweepable import SweepableStore, UnreadableRecord
 
 logger = logging.getLogger(__name__)
 
@@ -21,14 +21,15 @@ class SweepReport:
     expired: int = 0
     deleted: int = 0
     skipped: int = 0
+    malformed: int = 0
     errors: int = 0
     duration_seconds: float = 0.0
 
     def summary(self) -> str:
         return (
             f"sweep finished scanned={self.scanned} expired={self.expired} "
-            f"deleted={self.deleted} skipped={self.skipped} errors={self.errors} "
-            f"duration_ms={self.duration_seconds * 1000:.0f}"
+            f"deleted={self.deleted} skipped={self.skipped} malformed={self.malformed} "
+            f"errors={self.errors} duration_ms={self.duration_seconds * 1000:.0f}"
         )
 
 
@@ -48,6 +49,17 @@ async def sweep(
     early, as does a listing page or delete that takes longer than
     ``step_timeout_seconds``; nothing is deleted without its e_tag check, so
     the next run simply finishes the job.
+
+    A record the store cannot read is counted as ``malformed``, logged by a
+    hash of its name, and left in place. It is not deleted even when old: the
+    sweep cannot tell whose it is or whether it is conversation state at all
+    (another app's blob, a newer bot's format), and deleting data nobody has
+    looked at cannot be undone. It does not hold the sweep up: it does not
+    count towards ``batch_size`` (else a batch's worth of them would hide the
+    stale records behind them for good), the conversation it belonged to
+    starts over and overwrites it on its next message, and Blob marks it so
+    later sweeps neither download nor log it again; an operator sees the
+    count on every run.
     """
     started = time.perf_counter()
     report = SweepReport()
@@ -60,6 +72,10 @@ async def sweep(
                     record = await asyncio.wait_for(anext(stale_records), step_timeout_seconds)
                 except StopAsyncIteration:
                     break
+                if isinstance(record, UnreadableRecord):
+                    report.malformed += 1
+                    _log_unreadable(record)
+                    continue
                 report.scanned += 1
                 if record.last_accessed is None or record.last_accessed > cutoff:
                     continue
@@ -78,3 +94,13 @@ async def sweep(
         logger.error("sweep stopped by a storage error: %s", type(error).__name__, exc_info=error)
     report.duration_seconds = time.perf_counter() - started
     return report
+
+
+def _log_unreadable(record: UnreadableRecord) -> None:
+    """One warning the first time a record is found unreadable; names only a hash."""
+    if not record.reported:
+        logger.warning(
+            "sweep skipped an unreadable record=%s reason=%s",
+            shorten_conversation_id(record.name),
+            record.reason,
+        )

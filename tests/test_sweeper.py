@@ -110,7 +110,7 @@ async def test_each_run_logs_one_summary_line_and_one_line_per_expiry(caplog):
     await worker.reset_worker()
     summaries = [r.getMessage() for r in caplog.records if "sweep finished" in r.getMessage()]
     assert summaries == [
-        f"sweep finished scanned=1 expired=1 deleted=1 skipped=0 errors=0 "
+        f"sweep finished scanned=1 expired=1 deleted=1 skipped=0 malformed=0 errors=0 "
         f"duration_ms={report.duration_seconds * 1000:.0f} past_due=True"
     ]
     expiries = [r.getMessage() for r in caplog.records if "conversation expired" in r.getMessage()]
@@ -128,3 +128,39 @@ async def test_a_record_rewritten_during_the_listing_keeps_the_e_tag_it_was_judg
     second = await anext(listing)
     assert not await store.delete_if_unchanged(second.key, second.e_tag)
     assert keys[1] in await store.read(keys)
+
+
+class UnreadableFirstStore(MemoryStore):
+    """A store whose listing meets unreadable records before the stale ones."""
+
+    def __init__(self, unreadable):
+        super().__init__()
+        self.unreadable = unreadable
+
+    async def find_stale(self, cutoff):
+        for record in self.unreadable:
+            yield record
+        async for record in super().find_stale(cutoff):
+            yield record
+
+
+async def test_unreadable_records_are_counted_without_using_up_the_batch(caplog):
+    # given more unreadable records than a batch, listed before two stale ones,
+    # one of them already reported by an earlier sweep
+    from shared.storage import UnreadableRecord  # noqa: PLC0415
+
+    unreadable = [UnreadableRecord(f"secret-{index}", "no realId") for index in range(3)]
+    unreadable.append(UnreadableRecord("secret-known", "not JSON", reported=True))
+    clock, store = FakeClock(), UnreadableFirstStore(unreadable)
+    keys = await stored_conversations(store, clock, [EXPIRE * 2, EXPIRE * 2])
+    # when a sweep with a batch of two runs
+    with caplog.at_level(logging.WARNING, logger="shared.sweeper"):
+        report = await sweep(store, EXPIRE, batch_size=2, clock=clock)
+    # then both stale conversations are deleted and all four unreadable ones counted
+    assert await store.read(keys) == {}
+    assert (report.deleted, report.malformed, report.errors) == (2, 4, 0)
+    assert "malformed=4" in report.summary()
+    # and only the newly found ones are logged, by a hash of their names
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len(warnings) == 3
+    assert not any("secret" in line for line in warnings)

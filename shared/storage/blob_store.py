@@ -8,7 +8,7 @@ hashed into their blob names. A record's e_tag is its blob's ETag.
 import asyncio
 import json
 import time
-from typing import Any, AsyncIterator, Dict, List, Mapping, Optional
+from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Tuple, Union
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.storage.blob import ContentSettings
@@ -19,36 +19,58 @@ from .azure_errors import unavailable_on_outage
 from .blob_candidates import may_be_stale
 from .blob_connection import BlobConnection
 from .blob_names import blob_name_for
+from .errors import MalformedRecord
 from .etag_conditions import conflict_if_changed, if_unchanged, is_lost_race
 from .factory import StateStores
 from .last_accessed import last_accessed_of
+from .record_body import UnreadableBody, record_parts
 from .record_store import RecordStore, StoredRecord
-from .sweepable import StaleRecord
+from .sweepable import StaleRecord, UnreadableRecord
 
 LIST_PAGE_SIZE = 5000  # the most one List Blobs request returns
 DOWNLOAD_CONCURRENCY = 16  # candidate blobs checked at once during a sweep
 JSON_CONTENT = ContentSettings(content_type="application/json")
+UNREADABLE_MARK = "unreadable"  # metadata naming why a blob is not a state record
 
 
 class BlobStore(RecordStore[ContainerClient]):
     """A botbuilder Storage over one blob container."""
 
-    async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
-        """List every blob, but download only those the listing cannot clear."""
+    async def find_stale(
+        self, cutoff: float
+    ) -> AsyncIterator[Union[StaleRecord, UnreadableRecord]]:
+        """List every blob, but download only those the listing cannot clear.
+
+        A blob already marked unreadable is reported from the listing alone,
+        without downloading it again (see ``_mark_unreadable``).
+        """
         container = await self._container()
         with unavailable_on_outage():
-            async for page in container.list_blobs(results_per_page=LIST_PAGE_SIZE).by_page():
+            pages = container.list_blobs(include=["metadata"], results_per_page=LIST_PAGE_SIZE)
+            async for page in pages.by_page():
                 now = time.time()
-                candidates = [
-                    blob.name
-                    async for blob in page
-                    if may_be_stale(blob.last_modified, cutoff, now)
-                ]
+                marked, candidates = [], []
+                async for blob in page:
+                    reason = (blob.metadata or {}).get(UNREADABLE_MARK)
+                    if reason is not None:
+                        marked.append(UnreadableRecord(blob.name, reason, reported=True))
+                    elif may_be_stale(blob.last_modified, cutoff, now):
+                        candidates.append(blob.name)
+                for record in marked:
+                    yield record
                 async for record in _stale_among(container, candidates, cutoff):
                     yield record
 
     async def _read_record(self, container: ContainerClient, key: str) -> Optional[StoredRecord]:
-        return await _download(container, blob_name_for(key))
+        name = blob_name_for(key)
+        downloaded = await _download(container, name)
+        if downloaded is None:
+            return None
+        content, e_tag = downloaded
+        try:
+            return _parse(name, content, e_tag)
+        except UnreadableBody as unreadable:
+            raise MalformedRecord(key, e_tag, unreadable.reason) from None
 
     async def _write_record(
         self, container: ContainerClient, key: str, document: Dict[str, Any], e_tag: Optional[str]
@@ -74,28 +96,74 @@ class BlobStore(RecordStore[ContainerClient]):
 
 async def _stale_among(
     container: ContainerClient, names: List[str], cutoff: float
-) -> AsyncIterator[StaleRecord]:
-    """Download ``names`` a few at a time; yield those their content shows stale."""
+) -> AsyncIterator[Union[StaleRecord, UnreadableRecord]]:
+    """Download ``names`` a few at a time; yield those their content shows stale
+    and those it shows unreadable."""
     for start in range(0, len(names), DOWNLOAD_CONCURRENCY):
         chunk = names[start : start + DOWNLOAD_CONCURRENCY]
-        for stored in await asyncio.gather(*(_download(container, name) for name in chunk)):
-            last_accessed = last_accessed_of(stored.document) if stored else None
-            if last_accessed is not None and last_accessed <= cutoff:
-                yield StaleRecord(stored.key, stored.e_tag, last_accessed)
+        for found in await asyncio.gather(*(_examine(container, name, cutoff) for name in chunk)):
+            if found is not None:
+                yield found
 
 
-async def _download(container: ContainerClient, name: str) -> Optional[StoredRecord]:
-    """The record in blob ``name``; None if it is gone or not one of ours."""
+async def _examine(
+    container: ContainerClient, name: str, cutoff: float
+) -> Union[StaleRecord, UnreadableRecord, None]:
+    downloaded = await _download(container, name)
+    if downloaded is None:
+        return None
+    content, e_tag = downloaded
+    try:
+        stored = _parse(name, content, e_tag)
+    except UnreadableBody as unreadable:
+        if await _mark_unreadable(container, name, e_tag, unreadable.reason):
+            return UnreadableRecord(name, unreadable.reason)
+        return None  # rewritten since the download: a later sweep judges the new content
+    last_accessed = last_accessed_of(stored.document)
+    if last_accessed is not None and last_accessed <= cutoff:
+        return StaleRecord(stored.key, stored.e_tag, last_accessed)
+    return None
+
+
+async def _mark_unreadable(container: ContainerClient, name: str, e_tag: str, reason: str) -> bool:
+    """Note on the blob itself that its content is unreadable; False if it changed.
+
+    The mark is metadata, which the listing returns, so no sweep on any
+    instance downloads the blob again. It is set only over the version that
+    was read, and every write by the bot replaces the blob without metadata,
+    so a mark always describes the content it sits on.
+    """
+    try:
+        await container.get_blob_client(name).set_blob_metadata(
+            {UNREADABLE_MARK: reason}, **if_unchanged(e_tag)
+        )
+    except HttpResponseError as error:
+        if is_lost_race(error):
+            return False
+        raise
+    return True
+
+
+async def _download(container: ContainerClient, name: str) -> Optional[Tuple[bytes, str]]:
+    """The content and ETag of blob ``name``; None if it is gone."""
     try:
         downloader = await container.download_blob(name)
         content = await downloader.readall()
     except ResourceNotFoundError:
         return None
+    return content, downloader.properties.etag
+
+
+def _parse(name: str, content: bytes, e_tag: str) -> StoredRecord:
+    """The record in blob ``name``, or UnreadableBody."""
     try:
         body = json.loads(content)
-        return StoredRecord(body["realId"], body["document"], downloader.properties.etag)
-    except (ValueError, TypeError, KeyError):
-        return None
+    except (ValueError, RecursionError):
+        raise UnreadableBody("not JSON") from None
+    real_id, document = record_parts(body)
+    if blob_name_for(real_id) != name:
+        raise UnreadableBody("realId does not match the blob name")
+    return StoredRecord(real_id, document, e_tag)
 
 
 def create_blob_stores(

@@ -6,7 +6,8 @@ documents keep that store's format (``id``, ``realId``, ``document``).
 """
 
 import logging
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Mapping, Optional
+from collections import OrderedDict
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Mapping, Optional, Tuple, Union
 
 from azure.cosmos.aio import ContainerProxy
 from azure.cosmos.exceptions import CosmosHttpResponseError, CosmosResourceNotFoundError
@@ -15,17 +16,21 @@ from ..settings import Settings
 from .azure_errors import unavailable_on_outage
 from .cosmos_containers import CosmosConnection
 from .cosmos_key_escape import cosmos_id_for
+from .errors import MalformedRecord
 from .etag_conditions import conflict_if_changed, if_unchanged, is_lost_race
 from .factory import StateStores
+from .record_body import UnreadableBody, record_parts
 from .record_store import DEFAULT_TIMEOUT_SECONDS, RecordStore, StoredRecord
-from .sweepable import StaleRecord
+from .sweepable import StaleRecord, UnreadableRecord
 
 logger = logging.getLogger(__name__)
+
+MAX_REMEMBERED_UNREADABLE = 10_000
 
 # Only documents whose LastAccessedTime is a number at or before the cutoff
 # match; the conversation container indexes exactly that path.
 STALE_QUERY = (
-    "SELECT c.realId, c._etag, c.document.LastAccessedTime AS t FROM c "
+    "SELECT c.id, c.realId, c._etag, c.document.LastAccessedTime AS t FROM c "
     "WHERE c.document.LastAccessedTime <= @cutoff"
 )
 
@@ -41,9 +46,19 @@ class CosmosStore(RecordStore[ContainerProxy]):
     ):
         super().__init__(container, timeout_seconds)
         self._page_size = page_size
+        # Cosmos has nowhere to mark a document, so this worker remembers the
+        # unreadable versions it has reported (a rewrite gets a new _etag).
+        self._reported: "OrderedDict[Tuple[str, str], None]" = OrderedDict()
 
-    async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
-        """One indexed query, in pages: its cost follows the stale records, not the store."""
+    async def find_stale(
+        self, cutoff: float
+    ) -> AsyncIterator[Union[StaleRecord, UnreadableRecord]]:
+        """One indexed query, in pages: its cost follows the stale records, not the store.
+
+        Only documents with a stale numeric time match, so the unreadable ones
+        a sweep can meet are those whose realId is missing or wrong; others
+        (no document at all) never match and are left to the container's TTL.
+        """
         container = await self._container()
         with unavailable_on_outage():
             results = container.query_items(
@@ -55,8 +70,22 @@ class CosmosStore(RecordStore[ContainerProxy]):
                 last_accessed = result.get("t")
                 # Re-checked here: a comparison across types is undefined in
                 # Cosmos, but not every Cosmos-compatible server agrees.
-                if _is_number(last_accessed) and last_accessed <= cutoff:
+                if not (_is_number(last_accessed) and last_accessed <= cutoff):
+                    continue
+                reason = _unreadable_key(result)
+                if reason:
+                    yield self._unreadable(str(result.get("id")), str(result.get("_etag")), reason)
+                else:
                     yield StaleRecord(result["realId"], result["_etag"], float(last_accessed))
+
+    def _unreadable(self, document_id: str, e_tag: str, reason: str) -> UnreadableRecord:
+        version = (document_id, e_tag)
+        reported = version in self._reported
+        self._reported[version] = None
+        self._reported.move_to_end(version)
+        if len(self._reported) > MAX_REMEMBERED_UNREADABLE:
+            self._reported.popitem(last=False)
+        return UnreadableRecord(document_id, reason, reported)
 
     async def _read_record(self, container: ContainerProxy, key: str) -> Optional[StoredRecord]:
         document_id = cosmos_id_for(key)
@@ -64,7 +93,11 @@ class CosmosStore(RecordStore[ContainerProxy]):
             record = await container.read_item(item=document_id, partition_key=document_id)
         except CosmosResourceNotFoundError:
             return None
-        return StoredRecord(record["realId"], record["document"], record["_etag"])
+        try:
+            real_id, document = record_parts(record)
+        except UnreadableBody as unreadable:
+            raise MalformedRecord(key, record.get("_etag", ""), unreadable.reason) from None
+        return StoredRecord(real_id, document, record["_etag"])
 
     async def _write_record(
         self, container: ContainerProxy, key: str, document: Dict[str, Any], e_tag: Optional[str]
@@ -89,6 +122,18 @@ class CosmosStore(RecordStore[ContainerProxy]):
                 return False
             raise
         return True
+
+
+def _unreadable_key(result: Dict[str, Any]) -> str:
+    """Why a stale query result names no record this store can delete; '' if it does."""
+    if "realId" not in result:
+        return "no realId"
+    real_id = result["realId"]
+    if not isinstance(real_id, str) or not real_id:
+        return "realId is not a non-empty string"
+    if cosmos_id_for(real_id) != result.get("id"):
+        return "realId does not match the id"
+    return ""
 
 
 def _is_number(value: object) -> bool:

@@ -4,7 +4,7 @@ import itertools
 from copy import deepcopy
 from typing import AsyncIterator, Dict, List
 
-from .errors import ETagConflict
+from .errors import ETagConflict, MalformedRecord
 from .last_accessed import last_accessed_of
 from .store_items import e_tag_of, is_conditional, with_e_tag
 from .sweepable import StaleRecord, SweepableStore
@@ -30,8 +30,20 @@ class MemoryStore(SweepableStore):
         found = {}
         for key in keys:
             if key in self._records:
-                found[key] = with_e_tag(deepcopy(self._records[key]), self._e_tags[key])
+                found[key] = with_e_tag(self._copy(key), self._e_tags[key])
         return found
+
+    def _copy(self, key: str) -> object:
+        """A copy of the record under ``key``; MalformedRecord if it cannot be made.
+
+        Every item written here was copied once already, so this fails only for
+        objects whose copying depends on state that has since changed.
+        """
+        try:
+            return deepcopy(self._records[key])
+        except Exception as error:  # pylint: disable=broad-except
+            reason = f"record cannot be copied ({type(error).__name__})"
+            raise MalformedRecord(key, self._e_tags[key], reason) from None
 
     async def write(self, changes: Dict[str, object]):
         if changes is None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Generic, List, Optional, TypeVar
 
 from .azure_errors import unavailable_on_outage
-from .errors import StorageUnavailable
+from .errors import MalformedRecord, StorageUnavailable
+from .record_body import UnreadableBody
 from .store_items import e_tag_of, is_conditional
 from .stored_document import flatten_item, restore_item
 from .sweepable import SweepableStore
@@ -68,9 +69,7 @@ class RecordStore(SweepableStore, ABC, Generic[C]):
             container = await self._container()
             records = await asyncio.gather(*(self._read_record(container, key) for key in keys))
         return {
-            record.key: restore_item(record.document, record.e_tag)
-            for record in records
-            if record is not None
+            key: _restored(key, record) for key, record in zip(keys, records) if record is not None
         }
 
     async def write(self, changes: Dict[str, object]):
@@ -102,7 +101,7 @@ class RecordStore(SweepableStore, ABC, Generic[C]):
 
     @abstractmethod
     async def _read_record(self, container: C, key: str) -> Optional[StoredRecord]:
-        """The record stored under ``key``, or None."""
+        """The record stored under ``key``, or None; MalformedRecord if it is not one."""
 
     @abstractmethod
     async def _write_record(
@@ -113,3 +112,18 @@ class RecordStore(SweepableStore, ABC, Generic[C]):
     @abstractmethod
     async def _delete_record(self, container: C, key: str, e_tag: Optional[str]) -> bool:
         """Delete ``key`` (only that version, given an ``e_tag``); False if changed or gone."""
+
+
+def _restored(key: str, record: StoredRecord) -> object:
+    """The item in ``record``, which was stored under ``key``; else MalformedRecord.
+
+    A record naming another key (a hashed name's collision, a copied blob)
+    is not this key's state, and must not be handed out or overwritten as if
+    it were.
+    """
+    if record.key != key:
+        raise MalformedRecord(key, record.e_tag, "realId does not match its key")
+    try:
+        return restore_item(record.document, record.e_tag)
+    except UnreadableBody as unreadable:
+        raise MalformedRecord(key, record.e_tag, unreadable.reason) from None

@@ -11,7 +11,13 @@ import pytest
 from azure.storage.blob.aio import BlobServiceClient, ContainerClient
 
 from shared.settings import Settings
-from shared.storage import StorageUnavailable, create_state_stores
+from shared.storage import (
+    MalformedRecord,
+    StaleRecord,
+    StorageUnavailable,
+    UnreadableRecord,
+    create_state_stores,
+)
 from shared.storage.blob_names import blob_name_for
 from shared.storage.blob_store import create_blob_stores
 from shared.storage.stored_document import flatten_item
@@ -61,15 +67,22 @@ async def test_a_blob_holds_the_real_key_and_the_cosmos_document(
 
 
 @BLOB
-async def test_blobs_that_are_not_state_records_are_ignored(settings_for_backend, state_stores):
+async def test_blobs_that_are_not_state_records_are_reported_never_listed_as_stale(
+    settings_for_backend, state_stores
+):
     store = state_stores.conversation
     await store.write({"ours": {"LastAccessedTime": 12}})
     async with conversation_container(settings_for_backend) as container:
         await container.upload_blob("not-json", b"\x00\x01")
         await container.upload_blob(blob_name_for("foreign"), json.dumps({"LastAccessedTime": 12}))
-    stale = [record.key async for record in store.find_stale(time.time() + 3600)]
-    assert stale == ["ours"]
-    assert await store.read(["foreign"]) == {}
+    found = [record async for record in store.find_stale(time.time() + 3600)]
+    assert [record.key for record in found if isinstance(record, StaleRecord)] == ["ours"]
+    unreadable = {
+        record.name: record.reason for record in found if isinstance(record, UnreadableRecord)
+    }
+    assert unreadable == {"not-json": "not JSON", blob_name_for("foreign"): "no realId"}
+    with pytest.raises(MalformedRecord):
+        await store.read(["foreign"])
 
 
 @BLOB
