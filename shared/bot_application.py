@@ -111,3 +111,7 @@ class BotApplication:
             status = 503 if isinstance(failures[0], (StorageUnavailable, ETagConflict)) else 500
             return HttpResult(status, body)
         return HttpResult(invoke_response.status if invoke_response else 200, body)
+
+    async def aclose(self) -> None:
+        """Close the connections to channels; the storage is the worker's to close."""
+        await self._connector_clients.aclose()

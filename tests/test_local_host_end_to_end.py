@@ -1,8 +1,10 @@
 """The real function app served by the local host, over real HTTP on 127.0.0.1."""
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import aiohttp
 import pytest
@@ -23,13 +25,28 @@ async def host(fresh_worker):  # pylint: disable=unused-argument
     await running.stop()
 
 
+class Channel(NamedTuple):
+    """A channel's connector endpoint: its service URL, the replies and the connections."""
+
+    service_url: str
+    received: list
+    connections: list
+
+    def all_hung_up(self) -> bool:
+        """Whether the bot has closed every connection it opened to the channel."""
+        return all(transport.is_closing() for transport in self.connections)
+
+
 @pytest.fixture
 async def channel():
-    """A channel's connector endpoint that records the replies the bot posts."""
-    received = []
+    """A channel's connector endpoint that records the replies the bot posts and the
+    connections they came on."""
+    received, connections = [], []
 
     async def reply_to_activity(request):
         received.append((request.match_info["conversation_id"], await request.json()))
+        if all(request.transport is not seen for seen in connections):
+            connections.append(request.transport)
         return web.json_response({"id": f"reply-{len(received)}"})
 
     app = web.Application()
@@ -39,7 +56,7 @@ async def channel():
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    yield f"http://127.0.0.1:{port}/", received
+    yield Channel(f"http://127.0.0.1:{port}/", received, connections)
     await runner.cleanup()
 
 
@@ -52,7 +69,7 @@ async def post(host, activity, content_type="application/json"):
 
 
 async def test_replies_are_posted_to_the_channels_service_url(host, channel):
-    service_url, received = channel
+    service_url, received, _ = channel
     for text in ["hi", "Car"]:
         activity = message(text, "e2e-conversation", serviceUrl=service_url)
         del activity["deliveryMode"]
@@ -152,3 +169,21 @@ async def test_a_conversation_expires_on_message_and_is_swept_on_every_backend(
         assert user["UserProfile"]["name"] == "Ada"
     finally:
         await host.stop()
+
+
+async def test_closing_the_worker_hangs_up_on_the_channel(host, channel):
+    """The connector keeps its connection to the channel open between turns."""
+    activity = message("hi", "e2e-hang-up", serviceUrl=channel.service_url)
+    del activity["deliveryMode"]
+    status, _ = await post(host, activity)
+    assert status == 200 and channel.connections
+    assert not channel.all_hung_up()
+
+    await worker.close_worker()
+
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(5):
+            while not channel.all_hung_up():
+                await asyncio.sleep(0.05)
+    assert channel.all_hung_up()
+
