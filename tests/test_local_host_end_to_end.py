@@ -226,6 +226,7 @@ def complaints(log: str) -> list[str]:
     return [line for line in log.splitlines() if " ERROR " in line or " WARNING " in line]
 
 
+@pytest.mark.usefixtures("fresh_worker")  # no credentials in the host's environment
 async def test_the_host_command_stops_on_sigterm_without_errors_on_every_backend(
     settings_for_backend, channel
 ):
@@ -239,6 +240,7 @@ async def test_the_host_command_stops_on_sigterm_without_errors_on_every_backend
     assert complaints(log) == []
 
 
+@pytest.mark.usefixtures("fresh_worker")
 @pytest.mark.parametrize("settings_for_backend", ["blob"], indirect=True)
 async def test_the_host_command_stops_on_ctrl_c_without_errors(settings_for_backend, channel):
     """Ctrl-C is how a developer stops it in a terminal."""
