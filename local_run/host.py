@@ -3,8 +3,9 @@
 ``python -m local_run.host`` from the app root serves every httpTrigger
 function at ``/api/<route>`` and fires every timerTrigger function on its
 schedule, calling the very same ``main`` functions the Python worker calls in
-Azure, with real ``azure.functions`` request objects. Tests start it in-process
-with ``start_host``.
+Azure, with real ``azure.functions`` request objects. On SIGTERM or Ctrl-C it
+stops its timers and web server, then lets the app close its connections
+(``local_run.app_shutdown``). Tests start it in-process with ``start_host``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from types import TracebackType
 
 from aiohttp import web
 
+from local_run.app_shutdown import close_app
 from local_run.function_app import FunctionApp, FunctionLoadError, load_function_app
 from local_run.settings_file import SettingsFileError, load_local_settings
 from local_run.timer_runner import Clock, TimerRunner, utc_now
@@ -69,7 +71,11 @@ class RunningHost:
         return lines
 
     async def stop(self) -> None:
-        """Stop the timers (cancelling a run in progress), then the web server."""
+        """Stop the timers (cancelling a run in progress), then the web server.
+
+        The app's own connections stay open: an in-process caller owns the
+        app's worker; the command line closes it with ``close_app``.
+        """
         await self._timers.stop()
         await self._web_runner.cleanup()
 
@@ -172,6 +178,7 @@ async def _serve(root: Path, host: str, port: int) -> None:
     finally:
         logger.info("Stopping")
         await running.stop()
+        await close_app()
 
 
 async def _until_stop_signal() -> None:

@@ -95,7 +95,8 @@ class BotApplication:
         return await self.run_turn(headers.get("authorization", ""), activity)
 
     async def aclose(self) -> None:
-        """Close the connections replies went out on."""
+        """Close the connections to channels; the storage is the worker's to close."""
+        await self._connector_clients.aclose()
         await self._connector_session.aclose()
 
     async def run_turn(self, auth_header: str, activity: Activity) -> HttpResult:

@@ -4,7 +4,8 @@ botbuilder builds a new ConnectorClient and UserTokenClient on every turn, and
 each build sets up an msrest pipeline that costs milliseconds of CPU. The
 clients depend only on the app identity, the audience and the service URL, so
 one per combination serves every turn. Service URLs come from requests, so the
-caches are bounded.
+caches are bounded. A connector client keeps its connection to the channel
+open between turns; ``aclose`` closes it.
 """
 
 from collections import OrderedDict
@@ -40,6 +41,16 @@ class BoundedClientCache(Generic[Client]):
         else:
             self._clients.move_to_end(key)
         return client
+
+    async def aclose(self) -> None:
+        """Close every cached client that can be closed (msrest clients are async
+        context managers), and forget them all."""
+        clients = list(self._clients.values())
+        self._clients.clear()
+        for client in clients:
+            close = getattr(client, "__aexit__", None)
+            if close is not None:
+                await close(None, None, None)
 
 
 class CachingConnectorFactory(ConnectorFactory):

@@ -48,12 +48,26 @@ def get_bot_application() -> "BotApplication":
     return _bot_application
 
 
-async def reset_worker():
-    """Forget everything built so far, closing storage connections.
+async def close_worker():
+    """Close the connections the worker opened (to channels and to storage) and forget
+    everything built so far; the next call of a getter builds afresh.
 
-    For tests and tools that change settings within one process.
+    The Python worker in Azure has no shutdown hook for v1 apps: it ends the
+    process, and the operating system closes the connections. The local host
+    ends its own event loop, where a client left open is logged as an error, so
+    it calls this once its timers and web server have stopped.
     """
     global _settings, _stores, _bot_application  # pylint: disable=global-statement
-    if _stores is not None:
-        await _stores.aclose()
+    stores, bot_application = _stores, _bot_application
     _settings, _stores, _bot_application = None, None, None
+    try:
+        if bot_application is not None:
+            await bot_application.aclose()
+    finally:
+        if stores is not None:
+            await stores.aclose()
+
+
+async def reset_worker():
+    """``close_worker``, for tests and tools that change settings within one process."""
+    await close_worker()

@@ -1,8 +1,14 @@
 """The real function app served by the local host, over real HTTP on 127.0.0.1."""
 
 import asyncio
+import contextlib
 import json
+import os
+import re
+import signal
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import aiohttp
 import pytest
@@ -11,6 +17,7 @@ from aiohttp import web
 from local_run.host import start_host
 from shared import worker
 from tests.chat_driver import message
+from tests.local_run.test_host import read_until
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TRANSPORT_PROMPT = "Please enter your mode of transport. (1) Car, (2) Bus, or (3) Bicycle"
@@ -23,13 +30,28 @@ async def host(fresh_worker):  # pylint: disable=unused-argument
     await running.stop()
 
 
+class Channel(NamedTuple):
+    """A channel's connector endpoint: its service URL, the replies and the connections."""
+
+    service_url: str
+    received: list
+    connections: list
+
+    def all_hung_up(self) -> bool:
+        """Whether the bot has closed every connection it opened to the channel."""
+        return all(transport.is_closing() for transport in self.connections)
+
+
 @pytest.fixture
 async def channel():
-    """A channel's connector endpoint that records the replies the bot posts."""
-    received = []
+    """A channel's connector endpoint that records the replies the bot posts and the
+    connections they came on."""
+    received, connections = [], []
 
     async def reply_to_activity(request):
         received.append((request.match_info["conversation_id"], await request.json()))
+        if all(request.transport is not seen for seen in connections):
+            connections.append(request.transport)
         return web.json_response({"id": f"reply-{len(received)}"})
 
     app = web.Application()
@@ -39,7 +61,7 @@ async def channel():
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    yield f"http://127.0.0.1:{port}/", received
+    yield Channel(f"http://127.0.0.1:{port}/", received, connections)
     await runner.cleanup()
 
 
@@ -52,7 +74,7 @@ async def post(host, activity, content_type="application/json"):
 
 
 async def test_replies_are_posted_to_the_channels_service_url(host, channel):
-    service_url, received = channel
+    service_url, received, _ = channel
     for text in ["hi", "Car"]:
         activity = message(text, "e2e-conversation", serviceUrl=service_url)
         del activity["deliveryMode"]
@@ -152,3 +174,80 @@ async def test_a_conversation_expires_on_message_and_is_swept_on_every_backend(
         assert user["UserProfile"]["name"] == "Ada"
     finally:
         await host.stop()
+
+
+async def test_closing_the_worker_hangs_up_on_the_channel(host, channel):
+    """The connector keeps its connection to the channel open between turns."""
+    activity = message("hi", "e2e-hang-up", serviceUrl=channel.service_url)
+    del activity["deliveryMode"]
+    status, _ = await post(host, activity)
+    assert status == 200 and channel.connections
+    assert not channel.all_hung_up()
+
+    await worker.close_worker()
+
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(5):
+            while not channel.all_hung_up():
+                await asyncio.sleep(0.05)
+    assert channel.all_hung_up()
+
+
+async def run_host_command_for_one_turn(settings, channel, stop_signal) -> tuple[int, str]:
+    """Start ``python -m local_run.host`` on ``settings``' backend, send one message whose
+    replies go to ``channel``, stop the host with ``stop_signal``; its exit code and log."""
+    environment = {**os.environ, **app_settings(settings, expire_after_seconds=30)}
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "local_run.host", "--port", "0"),
+        cwd=REPO_ROOT,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        log = await read_until(process.stdout, "Host started")
+        base_url = re.search(r"Host started at (http://\S+);", log).group(1)
+        activity = message("hi", "e2e-stop", serviceUrl=channel.service_url)
+        del activity["deliveryMode"]
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as client:
+            async with client.post(base_url + "/api/messages", json=activity) as response:
+                assert response.status == 200
+        assert [reply["text"] for _, reply in channel.received] == [TRANSPORT_PROMPT]
+        process.send_signal(stop_signal)
+        log += (await asyncio.wait_for(process.stdout.read(), 30)).decode()
+        return await asyncio.wait_for(process.wait(), 10), log
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def complaints(log: str) -> list[str]:
+    return [line for line in log.splitlines() if " ERROR " in line or " WARNING " in line]
+
+
+@pytest.mark.usefixtures("fresh_worker")  # no credentials in the host's environment
+async def test_the_host_command_stops_on_sigterm_without_errors_on_every_backend(
+    settings_for_backend, channel
+):
+    """A normal stop must not log errors: a real failure on stop would hide among them."""
+    exit_code, log = await run_host_command_for_one_turn(
+        settings_for_backend, channel, signal.SIGTERM
+    )
+
+    assert exit_code == 0, log
+    assert "Stopping" in log
+    assert complaints(log) == []
+
+
+@pytest.mark.usefixtures("fresh_worker")
+@pytest.mark.parametrize("settings_for_backend", ["blob"], indirect=True)
+async def test_the_host_command_stops_on_ctrl_c_without_errors(settings_for_backend, channel):
+    """Ctrl-C is how a developer stops it in a terminal."""
+    exit_code, log = await run_host_command_for_one_turn(
+        settings_for_backend, channel, signal.SIGINT
+    )
+
+    assert exit_code == 0, log
+    assert "Stopping" in log
+    assert complaints(log) == []
