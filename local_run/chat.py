@@ -4,18 +4,26 @@ Each line typed (or piped in) is one message; the bot's replies are printed
 before the next line is sent, so a piped script walks a dialog in order.
 Commands: ``/attach PATH`` sends a picture, ``/wait SECONDS`` stays silent
 (to watch a conversation expire), ``/quit`` leaves.
+
+What the bot sends outside a turn (an expiry notice, a warning) goes to the
+conversation's ``serviceUrl``, the host's origin; the chat long-polls the local
+host's connector routes for it (``local_run.connector``) and prints it as it
+arrives, above the prompt. A host without those routes (``func start``) is
+told once, and the chat goes on without them.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import aiohttp
 from yarl import URL
@@ -34,6 +42,13 @@ DEFAULT_URL = "http://localhost:7071/api/messages"
 
 HELP = "commands: /attach PATH (send a picture), /wait SECONDS (stay silent), /quit"
 
+NO_CONNECTOR_ROUTES = (
+    "(note: {origin} does not serve the Bot Connector routes, so notices and warnings the "
+    "bot sends while you are idle will not show here; python -m local_run.host serves them)"
+)
+
+POLL_SECONDS = 20.0
+
 
 class ChatError(Exception):
     """A turn that failed; the chat reports it and goes on."""
@@ -43,8 +58,13 @@ class HostUnreachableError(ChatError):
     """Nothing answers at the URL; the chat stops."""
 
 
+class NoConnectorRoutesError(ChatError):
+    """The host does not keep what the bot sends outside a turn (an older host, ``func start``)."""
+
+
 class ChatClient:
-    """Posts one message per turn and returns the replies from the response body."""
+    """Posts one message per turn and returns the replies from the response body; asks the
+    host's connector routes for what the bot sent outside a turn."""
 
     def __init__(
         self, session: aiohttp.ClientSession, url: str, conversation: Conversation
@@ -52,6 +72,12 @@ class ChatClient:
         self._session = session
         self._url = url
         self.conversation = conversation
+        self.service_url = conversation.service_url.rstrip("/")
+        self._connector_url = (
+            f"{self.service_url}/v3/conversations/"
+            f"{quote(conversation.conversation_id, safe='')}/activities"
+        )
+        self._after: int | None = None  # None: skip what was sent before the chat started
 
     async def send(
         self, text: str | None, attachments: list[dict[str, Any]] | None = None
@@ -71,6 +97,29 @@ class ChatClient:
                 f"no answer from {self._url} within {self._session.timeout.total} s"
             ) from None
         return _replies_from(status, body)
+
+    async def sent_outside_turns(self, wait_seconds: float = POLL_SECONDS) -> list[Activity]:
+        """What the bot sent to the conversation through the host's connector routes since
+        the last call, waiting up to ``wait_seconds`` for something (the first call only
+        notes where the conversation stands, and returns at once)."""
+        first = self._after is None
+        query = {"after": str(self._after or 0), "wait": "0" if first else str(wait_seconds)}
+        timeout = aiohttp.ClientTimeout(total=5 if first else wait_seconds + 10)
+        async with self._session.get(self._connector_url, params=query, timeout=timeout) as response:
+            if response.status in (404, 405):
+                raise NoConnectorRoutesError(NO_CONNECTOR_ROUTES.format(origin=self.service_url))
+            if response.status != 200:
+                raise ChatError(f"HTTP {response.status} from {self._connector_url}")
+            body = await response.read()
+        try:
+            answer = json.loads(body)
+            activities, after = list(answer["activities"]), int(answer["next"])
+        except (ValueError, KeyError, TypeError):
+            raise NoConnectorRoutesError(
+                NO_CONNECTOR_ROUTES.format(origin=self.service_url)
+            ) from None
+        self._after = after
+        return [] if first else activities
 
 
 def _replies_from(status: int, body: bytes) -> list[Activity]:
@@ -92,10 +141,28 @@ def _replies_from(status: int, body: bytes) -> list[Activity]:
 
 
 async def run_chat(
-    client: ChatClient, lines: AsyncIterator[str], out: TextIO, *, show_traces: bool = False
+    client: ChatClient,
+    lines: AsyncIterator[str],
+    out: TextIO,
+    *,
+    show_traces: bool = False,
+    print_outside_turn: Callable[[str], None] | None = None,
 ) -> int:
     """Send each line and print the replies; 0 if every turn worked, 1 if one failed,
-    2 if the host could not be reached."""
+    2 if the host could not be reached. Meanwhile print what the bot sends outside a
+    turn, with ``print_outside_turn`` (default: a line on ``out``)."""
+    show = print_outside_turn or (lambda text: _print(out, text))
+    watcher = _OutsideTurnWatcher(client, show, show_traces)
+    await watcher.start()
+    try:
+        return await _send_lines(client, lines, out, show_traces)
+    finally:
+        await watcher.stop()
+
+
+async def _send_lines(
+    client: ChatClient, lines: AsyncIterator[str], out: TextIO, show_traces: bool
+) -> int:
     exit_code = 0
     async for raw_line in lines:
         line = raw_line.strip()
@@ -131,6 +198,50 @@ async def run_chat(
     return exit_code
 
 
+class _OutsideTurnWatcher:
+    """Prints what the bot sends outside a turn as it arrives; says once if it cannot."""
+
+    def __init__(self, client: ChatClient, show: Callable[[str], None], show_traces: bool):
+        self._client = client
+        self._show = show
+        self._show_traces = show_traces
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """The first poll runs before any line is sent, so the note (if any) comes first."""
+        try:
+            await self._client.sent_outside_turns()
+        except NoConnectorRoutesError as error:
+            self._show(str(error))
+            return
+        except (ChatError, aiohttp.ClientError, TimeoutError):
+            pass  # the first turn tells the user the host is unreachable; keep trying
+        self._task = asyncio.create_task(self._watch())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _watch(self) -> None:
+        delay = 1.0
+        while True:
+            try:
+                activities = await self._client.sent_outside_turns()
+            except NoConnectorRoutesError as error:  # the host was replaced by one without them
+                self._show(str(error))
+                return
+            except (ChatError, aiohttp.ClientError, TimeoutError):
+                await asyncio.sleep(delay)  # the host is down or restarting; a turn reports it
+                delay = min(delay * 2, 10.0)
+                continue
+            delay = 1.0
+            for activity in activities:
+                for text in render_reply(activity, show_traces=self._show_traces):
+                    self._show(_bot_line(text))
+
+
 def _seconds(argument: str) -> float:
     try:
         seconds = float(argument)
@@ -144,29 +255,57 @@ def _seconds(argument: str) -> float:
 def _print_replies(out: TextIO, replies: list[Activity], show_traces: bool) -> None:
     for reply in replies:
         for text in render_reply(reply, show_traces=show_traces):
-            _print(out, "bot> " + text.replace("\n", "\n     "))
+            _print(out, _bot_line(text))
+
+
+def _bot_line(text: str) -> str:
+    return "bot> " + text.replace("\n", "\n     ")
 
 
 def _print(out: TextIO, text: str) -> None:
     print(text, file=out, flush=True)
 
 
-async def _input_lines(stdin: TextIO, out: TextIO) -> AsyncIterator[str]:
-    """Prompted lines from a terminal, or echoed lines from a pipe, until EOF."""
-    interactive = stdin.isatty()
-    while True:
-        if interactive:
-            try:
-                line = await asyncio.to_thread(input, "you> ")
-            except EOFError:
-                return
-        else:
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
-                return
-            line = line.rstrip("\n")
-            _print(out, f"you> {line}")
-        yield line
+PROMPT = "you> "
+
+
+class _Terminal:
+    """The user's lines: prompted on a terminal, echoed from a pipe, until EOF."""
+
+    def __init__(self, stdin: TextIO, out: TextIO) -> None:
+        self._stdin = stdin
+        self._out = out
+        self._interactive = stdin.isatty()
+        self._prompting = False
+
+    async def lines(self) -> AsyncIterator[str]:
+        while True:
+            if self._interactive:
+                self._prompting = True
+                try:
+                    line = await asyncio.to_thread(input, PROMPT)
+                except EOFError:
+                    return
+                finally:
+                    self._prompting = False
+            else:
+                line = await asyncio.to_thread(self._stdin.readline)
+                if not line:
+                    return
+                line = line.rstrip("\n")
+                _print(self._out, f"{PROMPT}{line}")
+            yield line
+
+    def print_above_prompt(self, text: str) -> None:
+        """A line that arrives while the user types goes above the prompt, which is drawn
+        again with what they had typed so far."""
+        if not self._prompting:
+            _print(self._out, text)
+            return
+        line_editor = sys.modules.get("readline")  # imported by main() on a terminal
+        typed = line_editor.get_line_buffer() if line_editor is not None else ""
+        self._out.write(f"\r\x1b[2K{text}\n{PROMPT}{typed}")
+        self._out.flush()
 
 
 async def _chat(url: str, user: str, conversation_id: str, show_traces: bool) -> int:
@@ -178,8 +317,13 @@ async def _chat(url: str, user: str, conversation_id: str, show_traces: bool) ->
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         client = ChatClient(session, url, conversation)
+        terminal = _Terminal(sys.stdin, sys.stdout)
         return await run_chat(
-            client, _input_lines(sys.stdin, sys.stdout), sys.stdout, show_traces=show_traces
+            client,
+            terminal.lines(),
+            sys.stdout,
+            show_traces=show_traces,
+            print_outside_turn=terminal.print_above_prompt,
         )
 
 

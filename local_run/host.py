@@ -3,7 +3,9 @@
 ``python -m local_run.host`` from the app root serves every httpTrigger
 function at ``/api/<route>`` and fires every timerTrigger function on its
 schedule, calling the very same ``main`` functions the Python worker calls in
-Azure, with real ``azure.functions`` request objects. On SIGTERM or Ctrl-C it
+Azure, with real ``azure.functions`` request objects. It also serves the Bot
+Connector routes (``local_run.connector``), so what the bot sends to a local
+conversation outside a turn reaches the terminal chat. On SIGTERM or Ctrl-C it
 stops its timers and web server, then lets the app close its connections
 (``local_run.app_shutdown``). Tests start it in-process with ``start_host``.
 """
@@ -25,6 +27,7 @@ from types import TracebackType
 from aiohttp import web
 
 from local_run.app_shutdown import close_app
+from local_run.connector import CONNECTOR_ROUTES, LocalConnector
 from local_run.function_app import FunctionApp, FunctionLoadError, load_function_app
 from local_run.settings_file import SettingsFileError, load_local_settings
 from local_run.timer_runner import Clock, TimerRunner, utc_now
@@ -39,10 +42,12 @@ logger = logging.getLogger("local_run.host")
 
 @dataclass
 class RunningHost:
-    """A started host: its base ``url`` (no trailing slash) and how to stop it."""
+    """A started host: its base ``url`` (no trailing slash), what the bot sent to
+    its connector routes, and how to stop it."""
 
     url: str
     app: FunctionApp
+    connector: LocalConnector
     _web_runner: web.AppRunner
     _timers: TimerRunner
 
@@ -68,6 +73,8 @@ class RunningHost:
                 f"next run {next_runs[timer.name].isoformat()} (UTC)"
             )
         lines.extend(f"    skipped {reason}" for reason in self.app.skipped)
+        lines.append("Bot Connector (what the bot sends to a conversation whose serviceUrl is here):")
+        lines.extend(f"    {route.replace(' ', ' ' + self.url, 1)}" for route in CONNECTOR_ROUTES)
         return lines
 
     async def stop(self) -> None:
@@ -110,7 +117,10 @@ async def start_host(
     if not function_app.http_functions and not function_app.timer_functions:
         reasons = "".join(f"; skipped {reason}" for reason in function_app.skipped)
         raise FunctionLoadError(f"no functions to serve under {root}{reasons}")
-    web_runner = web.AppRunner(create_web_app(function_app), access_log=None)
+    web_app = create_web_app(function_app)
+    connector = LocalConnector()
+    connector.add_routes(web_app)
+    web_runner = web.AppRunner(web_app, access_log=None)
     await web_runner.setup()
     try:
         site = web.TCPSite(web_runner, host, port)
@@ -121,7 +131,8 @@ async def start_host(
     bound_port = web_runner.addresses[0][1]
     timers = TimerRunner(function_app.timer_functions, clock)
     timers.start()
-    return RunningHost(f"http://{_url_host(host)}:{bound_port}", function_app, web_runner, timers)
+    url = f"http://{_url_host(host)}:{bound_port}"
+    return RunningHost(url, function_app, connector, web_runner, timers)
 
 
 def _url_host(host: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from aiohttp import web
+from yarl import URL
 
 from local_run.chat import ChatClient, run_chat
 from local_run.chat_activities import Conversation
@@ -65,7 +66,7 @@ async def lines_of(*lines: str):
 
 async def chat(url: str, *lines: str) -> tuple[int, str]:
     out = io.StringIO()
-    conversation = Conversation("ada", "c-1", "http://127.0.0.1")
+    conversation = Conversation("ada", "c-1", str(URL(url).origin()))
     async with aiohttp.ClientSession() as session:
         exit_code = await run_chat(ChatClient(session, url, conversation), lines_of(*lines), out)
     return exit_code, out.getvalue()
@@ -87,7 +88,24 @@ async def test_each_line_is_a_message_and_its_replies_are_printed():
     assert [activity["text"] for activity in bot.received] == ["hi", "Car"]
     assert {activity["conversation"]["id"] for activity in bot.received} == {"c-1"}
     assert all(activity["deliveryMode"] == "expectReplies" for activity in bot.received)
-    assert output == "bot> echo: hi\nbot> [Yes]\nbot> echo: Car\nbot> [Yes]\n"
+    assert output.splitlines()[1:] == ["bot> echo: hi", "bot> [Yes]", "bot> echo: Car", "bot> [Yes]"]
+
+
+@pytest.mark.asyncio
+async def test_a_host_without_connector_routes_is_told_once_and_the_chat_goes_on():
+    """An older host or `func start` keeps nothing the bot sends outside a turn."""
+    bot = FakeBot()
+    async with running_bot(bot) as url:
+        exit_code, output = await chat(url, "hi", "Car")
+
+    assert exit_code == 0
+    first, *rest = output.splitlines()
+    origin = str(URL(url).origin())
+    assert first == (
+        f"(note: {origin} does not serve the Bot Connector routes, so notices and warnings "
+        "the bot sends while you are idle will not show here; python -m local_run.host serves them)"
+    )
+    assert rest == ["bot> echo: hi", "bot> [Yes]", "bot> echo: Car", "bot> [Yes]"]
 
 
 @pytest.mark.asyncio
@@ -182,7 +200,9 @@ async def test_piped_lines_walk_the_conversation_from_the_command_line():
         stdout, _ = await asyncio.wait_for(process.communicate(b"hi\nBus\n"), 30)
 
     assert process.returncode == 0
-    assert stdout.decode().splitlines()[1:] == [
+    banner, note, *conversation = stdout.decode().splitlines()
+    assert banner.startswith("Chatting with ") and note.startswith("(note: ")
+    assert conversation == [
         "you> hi",
         "bot> echo: hi",
         "bot> [Yes]",
