@@ -5,24 +5,18 @@ import logging
 
 from typing import Mapping
 
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from .activity_request import RejectedRequest, read_activity
 from .bot_states import TurnConversationState, TurnUserState
-from .client_cache import (
-    BoundedClientCache,
-    CachingBotFrameworkAuthentication,
-    CachingConnectorFactory,
-)
+from .bot_authentication import create_bot_authentication
 from .clock import Clock, system_clock
 from .connector_http import ConnectorSession, ReplyNotDelivered
 from .dialogs import UserProfileDialog
 from .expiring_bot import ExpiringDialogBot
 from .http_result import HttpResult
+from .lifecycle.rules import LifecycleRules
 from .openid_metadata import use_bounded_openid_metadata
 from .service_url_policy import ServiceUrlPolicy
 from .settings import Settings
@@ -34,30 +28,14 @@ AUTHENTICATION_TIMEOUT_SECONDS = 10
 logger = logging.getLogger(__name__)
 
 
-class _AuthenticationConfig:
-    """The attribute names botbuilder's authentication reads its settings from."""
-
-    def __init__(self, settings: Settings):
-        self.APP_ID = settings.microsoft_app_id  # pylint: disable=invalid-name
-        self.APP_PASSWORD = settings.microsoft_app_password  # pylint: disable=invalid-name
-        self.APP_TYPE = settings.microsoft_app_type  # pylint: disable=invalid-name
-        self.APP_TENANTID = settings.microsoft_app_tenant_id  # pylint: disable=invalid-name
-
-
 class BotApplication:
     """Answers POST /api/messages: validates the request, then runs one turn."""
 
     def __init__(self, settings: Settings, stores: StateStores, clock: Clock = system_clock):
         self._max_request_bytes = settings.max_request_bytes
         use_bounded_openid_metadata()
-        self.adapter = CloudAdapter(
-            CachingBotFrameworkAuthentication(
-                ConfigurationBotFrameworkAuthentication(_AuthenticationConfig(settings))
-            )
-        )
-        self._connector_clients = BoundedClientCache()
-        self._connector_session = ConnectorSession()
-        self._app_id = settings.microsoft_app_id
+        self._authentication = create_bot_authentication(settings, ConnectorSession())
+        self.adapter = CloudAdapter(self._authentication)
         # Without credentials nothing vouches for an activity's serviceUrl.
         self._unsigned_destinations = (
             None
@@ -72,7 +50,7 @@ class BotApplication:
         self.conversation_state = TurnConversationState(stores.conversation)
         self.user_state = TurnUserState(stores.user)
         self.bot = ExpiringDialogBot(
-            settings.expire_after_seconds,
+            LifecycleRules.from_settings(settings),
             settings.max_text_length,
             self.conversation_state,
             self.user_state,
@@ -96,8 +74,7 @@ class BotApplication:
 
     async def aclose(self) -> None:
         """Close the connections to channels; the storage is the worker's to close."""
-        await self._connector_clients.aclose()
-        await self._connector_session.aclose()
+        await self._authentication.aclose()
 
     async def run_turn(self, auth_header: str, activity: Activity) -> HttpResult:
         """Authenticate and run one turn; replies go out or come back in the body."""
@@ -115,11 +92,8 @@ class BotApplication:
             logger.warning("request not authenticated: %s", type(error).__name__)
             return HttpResult.error(401, "Unauthorized", "the request is not authenticated")
         if authentication.connector_factory is not None:
-            authentication.connector_factory = CachingConnectorFactory(
-                authentication.connector_factory,
-                self._app_id,
-                self._connector_clients,
-                self._connector_session,
+            authentication.connector_factory = self._authentication.bounded(
+                authentication.connector_factory
             )
         failures = []
 

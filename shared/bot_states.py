@@ -7,6 +7,7 @@ from typing import Optional
 from botbuilder.core import BotState, ConversationState, TurnContext, UserState
 from botbuilder.core.bot_state import CachedBotState
 
+from .lifecycle.record import rewrite_of
 from .storage.errors import ETagConflict, MalformedRecord
 
 logger = logging.getLogger(__name__)
@@ -87,23 +88,36 @@ class TurnConversationState(_LoadsOncePerTurn, ConversationState):
         return {"e_tag": unreadable.e_tag}
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
+        cached = self.get_cached_state(turn_context)
+        loaded_e_tag = cached.state.get("e_tag") if cached is not None else None
         try:
             await super().save_changes(turn_context, force)
         except ETagConflict:
-            e_tag = await self._version_to_replace(self.get_storage_key(turn_context))
+            key = self.get_storage_key(turn_context)
+            e_tag = await self._version_to_replace(key, loaded_e_tag)
             if e_tag is None:
                 raise
             self.get_cached_state(turn_context).state["e_tag"] = e_tag
             await super().save_changes(turn_context, force=True)
 
-    async def _version_to_replace(self, key: str) -> Optional[str]:
-        """After a lost save: '*' if the record was swept, its e_tag if it is
-        still unreadable (a sweep marks it so), None if a turn saved it."""
+    async def _version_to_replace(self, key: str, loaded_e_tag: Optional[str]) -> Optional[str]:
+        """After a lost save, the version this turn may save over, or None.
+
+        '*' if the record was swept away; its e_tag if it is still unreadable
+        (a sweep marks it so), or if the sweeper rewrote the very version this
+        turn loaded (a warning mark or a tombstone: this turn's answer is the
+        conversation's, and a warning must cost the user nothing); None if
+        another turn saved it, which is a real conflict.
+        """
         try:
-            if key in await self._storage.read([key]):
-                return None
+            current = (await self._storage.read([key])).get(key)
         except MalformedRecord as unreadable:
             logger.info("conversation state is still unreadable; saving over it")
             return unreadable.e_tag
-        logger.info("conversation state was swept during the turn; saving it again")
-        return "*"
+        if current is None:
+            logger.info("conversation state was swept during the turn; saving it again")
+            return "*"
+        if loaded_e_tag and isinstance(current, dict) and rewrite_of(current) == loaded_e_tag:
+            logger.info("the sweeper marked this conversation during the turn; saving over it")
+            return current.get("e_tag")
+        return None

@@ -82,20 +82,41 @@ class CachingConnectorFactory(ConnectorFactory):
 
 
 class CachingBotFrameworkAuthentication:
-    """botbuilder's authentication, with user-token clients reused per app id.
+    """botbuilder's authentication, with clients reused across turns.
 
-    Everything but ``create_user_token_client`` is passed to the wrapped object.
+    User-token clients are reused per app id; connector factories it creates
+    (for proactive messages) hand out cached clients that send through
+    ``connection``. Everything else is passed to the wrapped object.
     """
 
-    def __init__(self, inner: BotFrameworkAuthentication):
+    def __init__(
+        self, inner: BotFrameworkAuthentication, app_id: str, connection: ConnectorSession
+    ):
         self._inner = inner
+        self._app_id = app_id
+        self.connection = connection
+        self.connector_clients: BoundedClientCache = BoundedClientCache()
         self._user_token_clients: BoundedClientCache = BoundedClientCache()
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
+
+    def bounded(self, connector_factory: ConnectorFactory) -> ConnectorFactory:
+        """``connector_factory``, handing out cached clients on the bounded connection."""
+        return CachingConnectorFactory(
+            connector_factory, self._app_id, self.connector_clients, self.connection
+        )
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self.bounded(self._inner.create_connector_factory(claims_identity))
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity):
         app_id = JwtTokenValidation.get_app_id_from_claims(claims_identity.claims)
         return await self._user_token_clients.get(
             app_id, lambda: self._inner.create_user_token_client(claims_identity)
         )
+
+    async def aclose(self) -> None:
+        """Forget the cached clients and close the connection they sent on."""
+        await self.connector_clients.aclose()
+        await self.connection.aclose()

@@ -13,6 +13,8 @@ pool of its own.
 import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, Optional
 
 import aiohttp
@@ -27,11 +29,32 @@ logger = logging.getLogger(__name__)
 
 
 class ReplyNotDelivered(Exception):
-    """A call to the channel's connector failed: no answer in time, refused, or not 2xx."""
+    """A call to the channel's connector failed: no answer in time, refused, or not 2xx.
 
-    def __init__(self, reason: str, status: Optional[int] = None):
+    ``retry_after`` is the wait in seconds a 429 asked for, when it said.
+    """
+
+    def __init__(
+        self, reason: str, status: Optional[int] = None, retry_after: Optional[float] = None
+    ):
         super().__init__(f"the channel did not take the bot's message: {reason}")
         self.status = status
+        self.retry_after = retry_after
+
+
+def _retry_after_seconds(value: Optional[str]) -> Optional[float]:
+    """A Retry-After header (seconds or an HTTP date) as seconds from now."""
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max((moment - datetime.now(timezone.utc)).total_seconds(), 0.0)
 
 
 class ConnectorSession:
@@ -89,7 +112,11 @@ class _BoundedAioHttpSender(AsyncHTTPSender):
         except aiohttp.ClientError as error:
             raise ReplyNotDelivered(type(error).__name__) from None
         if not 200 <= response.status_code < 300:
-            raise ReplyNotDelivered(f"HTTP {response.status_code}", response.status_code)
+            raise ReplyNotDelivered(
+                f"HTTP {response.status_code}",
+                response.status_code,
+                _retry_after_seconds(response.headers.get("Retry-After")),
+            )
         return Response(request, response)
 
     async def __aenter__(self):

@@ -11,6 +11,15 @@ from dataclasses import dataclass
 from typing import Mapping, Optional, Tuple
 
 STORAGE_BACKENDS = ("memory", "blob", "cosmos")
+DEFAULT_EXPIRY_NOTICE = (
+    "This conversation timed out after a while without messages. "
+    "Send any message to start over."
+)
+DEFAULT_WARNING = (
+    "Are you still there? This conversation will time out soon; "
+    "send any message to keep it going."
+)
+WEEK_SECONDS = 7 * 24 * 3600
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 
 
@@ -31,6 +40,10 @@ class Settings:
     microsoft_app_type: str = "MultiTenant"
     microsoft_app_tenant_id: str = ""
     expire_after_seconds: int = 30
+    warn_before_seconds: int = 0
+    remember_expired_seconds: int = WEEK_SECONDS
+    expiry_notice_text: str = DEFAULT_EXPIRY_NOTICE
+    warning_text: str = DEFAULT_WARNING
     state_storage: str = "memory"
     sweep_batch_size: int = 1000
     cosmos_db_time_to_live: Optional[int] = None
@@ -75,7 +88,13 @@ class Settings:
             microsoft_app_password=env.text("MicrosoftAppPassword"),
             microsoft_app_type=env.choice("MicrosoftAppType", APP_TYPES, default="MultiTenant"),
             microsoft_app_tenant_id=env.text("MicrosoftAppTenantId"),
-            expire_after_seconds=env.integer("ExpireAfterSeconds", default=30, minimum=1),
+            expire_after_seconds=env.integer("ExpireAfterSeconds", default=30, minimum=0),
+            warn_before_seconds=env.integer("WarnBeforeSeconds", default=0, minimum=0),
+            remember_expired_seconds=env.integer(
+                "RememberExpiredSeconds", default=WEEK_SECONDS, minimum=0
+            ),
+            expiry_notice_text=env.text_or_default("ExpiryNoticeText", DEFAULT_EXPIRY_NOTICE),
+            warning_text=env.text_or_default("WarningText", DEFAULT_WARNING),
             state_storage=state_storage,
             sweep_batch_size=env.integer("SweepBatchSize", default=1000, minimum=1),
             cosmos_db_time_to_live=env.optional_integer("CosmosDbTimeToLive", minimum=1),
@@ -104,7 +123,16 @@ class Settings:
         )
         settings._check_storage()
         settings._check_credentials()
+        settings._check_lifecycle()
         return settings
+
+    def _check_lifecycle(self):
+        if self.warn_before_seconds and self.warn_before_seconds >= self.expire_after_seconds > 0:
+            raise SettingsError(
+                "WarnBeforeSeconds",
+                f"is {self.warn_before_seconds}; a warning must come before the expiry, "
+                f"so less than ExpireAfterSeconds ({self.expire_after_seconds})",
+            )
 
     def _check_credentials(self):
         if self.microsoft_app_password and not self.microsoft_app_id:
@@ -172,6 +200,10 @@ class _Environment:
 
     def text(self, name: str) -> str:
         return (self._environ.get(name) or "").strip()
+
+    def text_or_default(self, name: str, default: str) -> str:
+        """``default`` when the setting is absent; an empty value means none."""
+        return default if self._environ.get(name) is None else self.text(name)
 
     def choice(self, name: str, allowed, default: str) -> str:
         value = self.text(name)

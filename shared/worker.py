@@ -8,12 +8,14 @@ from .storage import StateStores, create_state_stores
 
 if TYPE_CHECKING:
     from .bot_application import BotApplication
+    from .lifecycle.notices import NoticeSender
 
 logger = logging.getLogger(__name__)
 
 _settings: Optional[Settings] = None
 _stores: Optional[StateStores] = None
 _bot_application: Optional["BotApplication"] = None
+_notice_sender: Optional["NoticeSender"] = None
 
 
 def get_settings() -> Settings:
@@ -48,6 +50,20 @@ def get_bot_application() -> "BotApplication":
     return _bot_application
 
 
+def get_notice_sender() -> Optional["NoticeSender"]:
+    """What the sweeper sends expiry notices and warnings with; None when both are off.
+
+    Built on first use; it loads the connector only when it first sends.
+    """
+    global _notice_sender  # pylint: disable=global-statement
+    settings = get_settings()
+    if _notice_sender is None and (settings.expiry_notice_text or settings.warning_text):
+        from .lifecycle.notices import NoticeSender
+
+        _notice_sender = NoticeSender(settings)
+    return _notice_sender
+
+
 async def close_worker():
     """Close the connections the worker opened (to channels and to storage) and forget
     everything built so far; the next call of a getter builds afresh.
@@ -57,12 +73,14 @@ async def close_worker():
     ends its own event loop, where a client left open is logged as an error, so
     it calls this once its timers and web server have stopped.
     """
-    global _settings, _stores, _bot_application  # pylint: disable=global-statement
-    stores, bot_application = _stores, _bot_application
-    _settings, _stores, _bot_application = None, None, None
+    global _settings, _stores, _bot_application, _notice_sender  # pylint: disable=global-statement
+    stores, bot_application, notice_sender = _stores, _bot_application, _notice_sender
+    _settings, _stores, _bot_application, _notice_sender = None, None, None, None
     try:
         if bot_application is not None:
             await bot_application.aclose()
+        if notice_sender is not None:
+            await notice_sender.aclose()
     finally:
         if stores is not None:
             await stores.aclose()

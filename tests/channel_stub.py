@@ -26,17 +26,29 @@ class ChannelStub:
 
     status: int = 200
     delay_seconds: Optional[float] = 0.0
+    first_statuses: List[int] = field(default_factory=list)  # answered before ``status``
+    headers: Dict[str, str] = field(default_factory=dict)
     calls: List[ReceivedCall] = field(default_factory=list)
+    in_flight_peak: int = 0
     url: str = ""
+    _in_flight: int = 0
     _runner: Optional[web.AppRunner] = None
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         body = await request.json() if request.can_read_body else None
         self.calls.append(ReceivedCall(request.method, request.path, dict(request.headers), body))
-        if self.delay_seconds is None:
-            await asyncio.Event().wait()
-        await asyncio.sleep(self.delay_seconds)
-        return web.json_response({"id": f"reply-{len(self.calls)}"}, status=self.status)
+        status = self.first_statuses.pop(0) if self.first_statuses else self.status
+        self._in_flight += 1
+        self.in_flight_peak = max(self.in_flight_peak, self._in_flight)
+        try:
+            if self.delay_seconds is None:
+                await asyncio.Event().wait()
+            await asyncio.sleep(self.delay_seconds)
+        finally:
+            self._in_flight -= 1
+        return web.json_response(
+            {"id": f"reply-{len(self.calls)}"}, status=status, headers=self.headers
+        )
 
     @property
     def texts(self) -> List[str]:

@@ -77,7 +77,7 @@ async def test_missing_or_malformed_tokens_get_401_and_store_nothing(app, stores
     headers = {} if authorization is None else {"authorization": authorization}
     result = await post(app, headers)
     assert result.status == 401
-    assert [r async for r in stores.conversation.find_stale(float("inf"))] == []
+    assert [r async for r in stores.conversation.find_due(float("inf"), float("inf"))] == []
 
 
 @pytest.mark.usefixtures("unreachable_identity_endpoint")
@@ -100,7 +100,7 @@ async def test_forged_or_expired_tokens_get_401_without_stalling_the_worker(app,
         ticking.cancel()
     assert result.status == 401
     assert ticks > 10, "the event loop was blocked while the identity endpoint hung"
-    assert [r async for r in stores.conversation.find_stale(float("inf"))] == []
+    assert [r async for r in stores.conversation.find_due(float("inf"), float("inf"))] == []
 
 
 def test_the_bot_validates_tokens_with_the_bounded_metadata(app):

@@ -6,7 +6,8 @@ Cosmos-compatible server, and on a real Cosmos account when configured.
 
 from shared.bot_application import BotApplication
 from shared.expiring_bot import WELCOME_BACK
-from shared.sweeper import sweep
+from shared.lifecycle.sweep import sweep
+from tests.sweeping import deleting_rules
 from tests.chat_driver import ChatDriver, ShiftedClock
 
 DIALOG = ["hi", "Bicycle", "Ada", "yes", "37", "skip", "yes"]
@@ -66,11 +67,11 @@ async def test_the_sweep_deletes_only_stale_conversations(settings_for_backend, 
     fresh = ChatDriver(app, "fresh-conversation")
     await fresh.say("hi")
 
-    report = await sweep(state_stores.conversation, settings_for_backend.expire_after_seconds, 100, clock)
+    report = await sweep(state_stores.conversation, deleting_rules(settings_for_backend.expire_after_seconds), 100, clock)
 
     keys = ["test/conversations/stale-conversation", "test/conversations/fresh-conversation"]
     assert list(await state_stores.conversation.read(keys)) == keys[1:]
-    assert (report.deleted, report.skipped, report.errors) == (1, 0, 0)
+    assert (report.expired, report.skipped, report.errors) == (1, 0, 0)
     assert (await profile_of(state_stores))["name"] == "Ada"
     assert await stale.say("hello") == [TRANSPORT_PROMPT]
     assert await fresh.say("Car") == ["Please enter your name."]

@@ -12,6 +12,7 @@ import messages_function
 import sweeper_function
 from shared import worker
 from tests.chat_driver import message
+from tests.sweeping import aged
 
 pytestmark = pytest.mark.usefixtures("fresh_worker")
 
@@ -31,7 +32,7 @@ def http_request(body, content_type="application/json", method="POST", headers=N
 
 async def stored_conversation_keys():
     store = worker.get_state_stores().conversation
-    return [record.key async for record in store.find_stale(float("inf"))]
+    return [record.key async for record in store.find_due(float("inf"), float("inf"))]
 
 
 async def test_expect_replies_answers_200_with_the_replies():
@@ -126,15 +127,16 @@ async def test_without_expect_replies_the_replies_go_to_the_service_url(unused_t
     ]
 
 
-async def test_the_sweeper_function_deletes_stale_conversations_only():
+async def test_the_sweeper_function_expires_stale_conversations_only():
     await messages_function.main(http_request(message("hi", conversation_id="stale")))
     await messages_function.main(http_request(message("hi", conversation_id="fresh")))
     store = worker.get_state_stores().conversation
-    stale_key = "test/conversations/stale"
+    stale_key, fresh_key = "test/conversations/stale", "test/conversations/fresh"
     record = (await store.read([stale_key]))[stale_key]
-    record["LastAccessedTime"] -= 31
-    await store.write({stale_key: record})
+    await store.write({stale_key: aged(record, 31)})
 
     await sweeper_function.main(TimerRequest(past_due=False))
 
-    assert await stored_conversation_keys() == ["test/conversations/fresh"]
+    stored = await store.read([stale_key, fresh_key])
+    assert "Expired" in stored[stale_key] and "DialogState" not in stored[stale_key]  # a tombstone
+    assert "Expired" not in stored[fresh_key] and "DialogState" in stored[fresh_key]

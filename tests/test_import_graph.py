@@ -28,3 +28,12 @@ def test_the_sweeper_loads_neither_botbuilder_nor_the_http_stack_nor_unused_sdks
 def test_the_messages_function_loads_no_storage_sdk_it_is_not_configured_for():
     loaded = modules_loaded_by("messages_function")
     assert not loaded["azure.cosmos"] and not loaded["azure.storage.blob"]
+
+
+def test_the_lifecycle_and_its_notice_sender_load_no_connector_until_they_send():
+    loaded = modules_loaded_by("shared.lifecycle.notices, shared.lifecycle.sweep, shared.scheduled_sweep")
+    assert not any(loaded.values())
+    assert "botframework.connector" not in subprocess.run(
+        [sys.executable, "-c", "import sys, shared.lifecycle.notices; print(sorted(sys.modules))"],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=True,
+    ).stdout

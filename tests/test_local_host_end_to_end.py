@@ -16,7 +16,10 @@ from aiohttp import web
 
 from local_run.host import start_host
 from shared import worker
+from shared.expiring_bot import WELCOME_BACK
+from shared.settings import DEFAULT_EXPIRY_NOTICE as EXPIRY_NOTICE
 from tests.chat_driver import message
+from tests.sweeping import aged
 from tests.local_run.test_host import read_until
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -95,24 +98,39 @@ async def test_expect_replies_and_bad_input_over_http(host):
     assert status == 415
 
 
-async def test_the_hosts_timer_sweeps_a_stale_conversation_and_keeps_the_profile(host):
+async def test_the_hosts_timer_expires_a_stale_conversation_tells_the_user_and_welcomes_them_back(
+    host,
+):
+    # The conversation's serviceUrl is the host itself, as in a local run.
     for text in ["hi", "Bus", "Ada", "no", "skip", "yes"]:
-        status, _ = await post(host, message(text, "e2e-stale"))
+        status, _ = await post(host, message(text, "e2e-stale", serviceUrl=host.url + "/"))
         assert status == 200
     stores = worker.get_state_stores()
     key = "test/conversations/e2e-stale"
     record = (await stores.conversation.read([key]))[key]
-    record["LastAccessedTime"] -= 30
-    await stores.conversation.write({key: record})
+    await stores.conversation.write({key: aged(record, 30)})
 
-    for _ in range(50):  # the sweeper fires every second
-        if key not in await stores.conversation.read([key]):
+    await until_expired(stores, key)  # the sweeper fires every second
+    for _ in range(50):  # the notice follows the tombstone
+        if host.connector.received("e2e-stale"):
             break
         await asyncio.sleep(0.1)
 
-    assert key not in await stores.conversation.read([key])
+    assert [a["text"] for a in host.connector.received("e2e-stale")] == [EXPIRY_NOTICE]
     user = (await stores.user.read(["test/users/user-1"]))["test/users/user-1"]
     assert user["UserProfile"]["name"] == "Ada"
+    status, body = await post(host, message("hello", "e2e-stale", serviceUrl=host.url + "/"))
+    assert [a["text"] for a in json.loads(body)["activities"]] == [WELCOME_BACK, TRANSPORT_PROMPT]
+
+
+async def until_expired(stores, key: str, tries: int = 100) -> dict:
+    """The conversation's record once the sweeper has made it a tombstone."""
+    for _ in range(tries):
+        record = (await stores.conversation.read([key])).get(key) or {}
+        if "Expired" in record:
+            return record
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{key} was not expired in time")
 
 
 def app_settings(settings, expire_after_seconds: int) -> dict:
@@ -161,17 +179,17 @@ async def test_a_conversation_expires_on_message_and_is_swept_on_every_backend(
     finally:
         await host.stop()
 
-    # Then one that sweeps every second, while the conversation is silent again.
+    # Then one that sweeps every second, while the conversation is silent again:
+    # the sweep leaves a tombstone, and the user is still welcomed back.
     host = await start_host(REPO_ROOT, settings={"SweepSchedule": "*/1 * * * * *"})
     try:
         stores = worker.get_state_stores()
-        for _ in range(100):
-            await asyncio.sleep(0.1)
-            if key not in await stores.conversation.read([key]):
-                break
-        assert key not in await stores.conversation.read([key])
+        tombstone = await until_expired(stores, key)
+        assert "DialogState" not in tombstone
         user = (await stores.user.read(["test/users/user-1"]))["test/users/user-1"]
         assert user["UserProfile"]["name"] == "Ada"
+        status, body = await post(host, message("Bus", "every-backend"))
+        assert [a["text"] for a in json.loads(body)["activities"]] == [WELCOME_BACK, TRANSPORT_PROMPT]
     finally:
         await host.stop()
 

@@ -7,7 +7,8 @@ from shared.bot_application import BotApplication
 from shared.settings import Settings
 from shared.storage import StateStores, create_state_stores
 from shared.storage.memory_store import MemoryStore
-from shared.sweeper import sweep
+from shared.lifecycle.sweep import sweep
+from tests.sweeping import deleting_rules
 from tests.chat_driver import ChatDriver, FakeClock
 
 SECRET_TEXT = "Zephyrine-Quillfeather"
@@ -24,7 +25,7 @@ async def test_a_conversation_expiring_both_ways_logs_no_text_and_one_line_each(
         clock.advance(45)
         await chat.say(SECRET_TEXT)
         clock.advance(45)
-        await sweep(stores.conversation, 30, 100, clock)
+        await sweep(stores.conversation, deleting_rules(30), 100, clock)
 
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert SECRET_TEXT not in logged

@@ -1,15 +1,18 @@
 """Races on every backend, each repeated many times.
 
-Two messages of one conversation at once, and a sweep racing a turn of the
-conversation it is about to delete.
+Two messages of one conversation at once, a sweep expiring or warning a
+conversation while a turn of it runs, and two instances answering one
+conversation.
 """
 
 import asyncio
+import dataclasses
 import os
 
 from shared.bot_application import BotApplication
 from shared.expiring_bot import WELCOME_BACK
-from shared.sweeper import sweep
+from shared.lifecycle.rules import LifecycleRules
+from shared.lifecycle.sweep import sweep
 from shared.turn_errors import APOLOGY
 from tests.chat_driver import ChatDriver, ShiftedClock, message
 
@@ -50,36 +53,69 @@ async def test_two_messages_of_one_conversation_at_once(settings_for_backend, st
         await asyncio.gather(*(race(index) for index in range(batch, min(batch + 20, REPEATS))))
 
 
-async def test_a_sweep_racing_a_turn_never_deletes_the_conversation_the_turn_touched(
-    settings_for_backend, state_stores
-):
-    expire = settings_for_backend.expire_after_seconds
-    clock = ShiftedClock()
-    app = BotApplication(settings_for_backend, state_stores, clock)
-    chats = [ChatDriver(app, f"sweep-race-{index}") for index in range(REPEATS)]
+async def stale_conversations(app, clock, name, settle):
+    """REPEATS conversations at their first question, then the clock moved by ``settle``."""
+    chats = [ChatDriver(app, f"{name}-{index}") for index in range(REPEATS)]
     for chat in chats:
         await chat.say("hi")
-    # Every conversation is now exactly stale: the sweep lists them all, and
-    # each one gets a message at the same moment.
-    clock.advance(expire)
+    clock.advance(settle)
+    return chats
+
+
+async def test_a_sweep_racing_a_turn_never_expires_the_conversation_the_turn_touched(
+    settings_for_backend, state_stores
+):
+    clock = ShiftedClock()
+    app = BotApplication(settings_for_backend, state_stores, clock)
+    rules = LifecycleRules.from_settings(settings_for_backend)  # tombstones, as deployed
+    # Every conversation is exactly due: the sweep lists them all, and each
+    # one gets a message at the same moment.
+    chats = await stale_conversations(app, clock, "expiry-race", rules.expire_after_seconds)
     race_started = clock()
 
     async def turn(chat):
         result = await chat.post(message("Car", chat.conversation_id))
         assert result.status == 200, result
-        # Either the turn saw the stale state (and restarted), or the sweep
-        # had deleted it first (and the turn began afresh); never an error.
-        assert texts(result) in ([WELCOME_BACK, TRANSPORT_PROMPT], [TRANSPORT_PROMPT])
+        # The turn found the conversation expired, or its tombstone: either way
+        # the user is welcomed back, never shown an error.
+        assert texts(result) == [WELCOME_BACK, TRANSPORT_PROMPT]
 
-    sweeping = asyncio.create_task(sweep(state_stores.conversation, expire, REPEATS, clock))
+    sweeping = asyncio.create_task(sweep(state_stores.conversation, rules, REPEATS, clock))
     await asyncio.gather(*(turn(chat) for chat in chats))
     report = await sweeping
 
     assert report.errors == 0
     keys = [f"test/conversations/{chat.conversation_id}" for chat in chats]
     stored = await state_stores.conversation.read(keys)
-    assert sorted(stored) == sorted(keys), "a conversation touched within the window was deleted"
-    assert all(record["LastAccessedTime"] >= race_started for record in stored.values())
+    assert sorted(stored) == sorted(keys)
+    for record in stored.values():  # each the turn's fresh conversation, not a tombstone
+        assert "Expired" not in record and record["LastAccessedTime"] >= race_started
+    assert await chats[0].say("Car") == NAME_PROMPT
+
+
+async def test_a_warning_racing_a_turn_costs_the_user_nothing(settings_for_backend, state_stores):
+    settings = dataclasses.replace(settings_for_backend, warn_before_seconds=20)
+    clock = ShiftedClock()
+    app = BotApplication(settings, state_stores, clock)
+    rules = LifecycleRules.from_settings(settings)
+    chats = await stale_conversations(
+        app, clock, "warning-race", rules.expire_after_seconds - rules.warn_before_seconds
+    )
+
+    async def turn(chat):
+        result = await chat.post(message("Car", chat.conversation_id))
+        assert (result.status, texts(result)) == (200, NAME_PROMPT)
+
+    sweeping = asyncio.create_task(sweep(state_stores.conversation, rules, REPEATS, clock))
+    await asyncio.gather(*(turn(chat) for chat in chats))
+    report = await sweeping
+
+    assert report.errors == 0
+    for chat in chats[:20]:  # each answer was kept: the dialog goes on from the name
+        assert (await chat.say("Ada"))[0] == "Thanks Ada"
+    keys = [f"test/conversations/{chat.conversation_id}" for chat in chats]
+    stored = await state_stores.conversation.read(keys)
+    assert all(record["Lifecycle"]["Warned"] is False for record in stored.values())
 
 
 async def test_two_instances_answering_one_conversation_at_once_lose_no_update(

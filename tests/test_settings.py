@@ -24,7 +24,9 @@ def test_values_arrive_as_strings_and_are_parsed():
     "environ, setting",
     [
         ({"ExpireAfterSeconds": "thirty"}, "ExpireAfterSeconds"),
-        ({"ExpireAfterSeconds": "0"}, "ExpireAfterSeconds"),
+        ({"ExpireAfterSeconds": "-1"}, "ExpireAfterSeconds"),
+        ({"ExpireAfterSeconds": "30", "WarnBeforeSeconds": "30"}, "WarnBeforeSeconds"),
+        ({"RememberExpiredSeconds": "-5"}, "RememberExpiredSeconds"),
         ({"SweepBatchSize": "-1"}, "SweepBatchSize"),
         ({"StateStorage": "redis"}, "StateStorage"),
         ({"MicrosoftAppType": "Tenant"}, "MicrosoftAppType"),
@@ -96,3 +98,15 @@ def test_security_settings_with_bad_values_name_the_setting(environ, setting):
     with pytest.raises(SettingsError) as error:
         Settings.from_environment(environ)
     assert error.value.setting == setting
+
+
+def test_lifecycle_texts_have_defaults_and_an_empty_value_turns_them_off():
+    defaults = Settings.from_environment({})
+    assert "timed out" in defaults.expiry_notice_text and defaults.warn_before_seconds == 0
+    assert defaults.remember_expired_seconds == 7 * 24 * 3600
+    silent = Settings.from_environment({"ExpiryNoticeText": "", "WarningText": " "})
+    assert (silent.expiry_notice_text, silent.warning_text) == ("", "")
+
+
+def test_zero_means_conversations_never_expire():
+    assert Settings.from_environment({"ExpireAfterSeconds": "0"}).expire_after_seconds == 0

@@ -14,7 +14,8 @@ import pytest
 from shared.bot_application import BotApplication
 from shared.settings import Settings
 from shared.storage import create_state_stores
-from shared.sweeper import sweep
+from shared.lifecycle.sweep import sweep
+from tests.sweeping import deleting_rules
 from shared.turn_errors import APOLOGY
 from tests.chat_driver import ChatDriver, ShiftedClock, message
 from tests.servers import start_azurite, start_cosmos
@@ -69,18 +70,18 @@ async def test_a_stalled_server_fails_turns_and_sweeps_in_bounded_time_and_nothi
     try:
         during = await asyncio.wait_for(chat.post(message("Ada", "outage")), BOUND)
         swept_during = await asyncio.wait_for(
-            sweep(stores.conversation, EXPIRE, 100, clock, step_timeout_seconds=TIMEOUT), BOUND
+            sweep(stores.conversation, deleting_rules(EXPIRE), 100, clock, step_timeout_seconds=TIMEOUT), BOUND
         )
     finally:
         os.kill(server.process.pid, signal.SIGCONT)
 
     assert during.status == 503
     assert texts(during) == [APOLOGY]
-    assert (swept_during.errors, swept_during.deleted) == (1, 0)
+    assert (swept_during.errors, swept_during.expired) == (1, 0)
     # The failed turn left the conversation where the last good turn put it.
     assert await chat.say("Ada") == ["Thanks Ada", "Would you like to give your age? (1) Yes or (2) No"]
-    swept_after = await sweep(stores.conversation, EXPIRE, 100, clock)
-    assert (swept_after.errors, swept_after.deleted) == (0, 1)
+    swept_after = await sweep(stores.conversation, deleting_rules(EXPIRE), 100, clock)
+    assert (swept_after.errors, swept_after.expired) == (0, 1)
     assert list(await stores.conversation.read(["test/conversations/stale-before-outage"])) == []
     await stores.aclose()
 

@@ -10,7 +10,8 @@ import time
 import pytest
 
 from shared.storage.blob_store import create_blob_stores
-from shared.sweeper import sweep
+from shared.lifecycle.sweep import sweep
+from tests.sweeping import deleting_rules
 from tests.chat_driver import FakeClock
 from tests.storage.raw_records import (
     STALE_TIME,
@@ -84,16 +85,16 @@ async def test_blob_sweeps_delete_every_stale_conversation_around_unreadable_blo
         )
         # when the sweep runs twice, each run taking at most BATCH stale records
         with caplog.at_level(logging.WARNING, logger="shared.sweeper"):
-            first = await sweep(stores.conversation, EXPIRE, BATCH, clock)
+            first = await sweep(stores.conversation, deleting_rules(EXPIRE), BATCH, clock)
             transport.reset()
-            second = await sweep(stores.conversation, EXPIRE, BATCH, clock)
+            second = await sweep(stores.conversation, deleting_rules(EXPIRE), BATCH, clock)
         # then every stale conversation is gone, the fresh one stays and the
         # unreadable blobs hold what they held
         await assert_only_the_stale_ones_are_gone(settings_for_backend, stores, stale, {})
         for key, raw in unreadable.items():
             content, _ = await raw_record(settings_for_backend, stores, "conversation", key)
             assert content == raw, key
-        assert (first.deleted + second.deleted, first.errors, second.errors) == (len(stale), 0, 0)
+        assert (first.expired + second.expired, first.errors, second.errors) == (len(stale), 0, 0)
         # and each run counted every unreadable blob
         assert (first.malformed, second.malformed) == (len(unreadable), len(unreadable))
         # and each was logged once, by a hash of its name only
@@ -119,12 +120,12 @@ async def test_a_blob_found_unreadable_is_judged_again_once_the_bot_rewrites_it(
     await store.write({FRESH: {"LastAccessedTime": clock.now}})
     raw = unreadable_blobs(key)["no document"]
     await plant(settings_for_backend, state_stores, "conversation", key, raw)
-    assert (await sweep(store, EXPIRE, BATCH, clock)).malformed == 1
+    assert (await sweep(store, deleting_rules(EXPIRE), BATCH, clock)).malformed == 1
     # when the bot saves that conversation and it goes stale
     await store.write({key: {"LastAccessedTime": STALE_TIME}})
-    report = await sweep(store, EXPIRE, BATCH, clock)
+    report = await sweep(store, deleting_rules(EXPIRE), BATCH, clock)
     # then the sweep reads it again and deletes it
-    assert (report.malformed, report.deleted) == (0, 1)
+    assert (report.malformed, report.expired) == (0, 1)
     assert await store.read([key]) == {}
 
 
@@ -148,10 +149,10 @@ async def test_cosmos_sweeps_delete_every_stale_conversation_around_unreadable_d
     }
     # when the sweep runs twice, each run taking at most BATCH stale records
     with caplog.at_level(logging.WARNING, logger="shared.sweeper"):
-        reports = [await sweep(state_stores.conversation, EXPIRE, BATCH, clock) for _ in range(2)]
+        reports = [await sweep(state_stores.conversation, deleting_rules(EXPIRE), BATCH, clock) for _ in range(2)]
     # then every stale conversation is gone and the rest is as it was
     await assert_only_the_stale_ones_are_gone(settings_for_backend, state_stores, stale, before)
-    assert sum(report.deleted for report in reports) == len(stale)
+    assert sum(report.expired for report in reports) == len(stale)
     assert [report.errors for report in reports] == [0, 0]
     # and each run counted the unreadable documents its query meets: those
     # with a stale time but no usable realId (no document: no time to match)

@@ -3,7 +3,7 @@
 from .errors import ETagConflict, MalformedRecord, StorageUnavailable
 from .factory import StateStores, create_state_stores
 from .state_store import StateStore
-from .sweepable import StaleRecord, SweepableStore, UnreadableRecord
+from .sweepable import DueRecord, SweepableStore, UnreadableRecord
 
 __all__ = [
     "ETagConflict",
@@ -12,7 +12,7 @@ __all__ = [
     "StateStore",
     "StateStores",
     "create_state_stores",
-    "StaleRecord",
+    "DueRecord",
     "SweepableStore",
     "UnreadableRecord",
 ]

@@ -8,6 +8,7 @@ hashed into their blob names. A record's e_tag is its blob's ETag.
 import asyncio
 import json
 import time
+from datetime import datetime
 from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Tuple, Union
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
@@ -22,43 +23,49 @@ from .blob_names import blob_name_for
 from .errors import MalformedRecord
 from .etag_conditions import conflict_if_changed, if_unchanged, is_lost_race
 from .factory import StateStores
-from .last_accessed import last_accessed_of
+from .due_records import DUE_AT, due_time, is_due, sweep_fields
 from .record_body import UnreadableBody, record_parts
 from .record_store import RecordStore, StoredRecord
-from .sweepable import StaleRecord, UnreadableRecord
+from .sweepable import DueRecord, UnreadableRecord
 
 LIST_PAGE_SIZE = 5000  # the most one List Blobs request returns
 DOWNLOAD_CONCURRENCY = 16  # candidate blobs checked at once during a sweep
 JSON_CONTENT = ContentSettings(content_type="application/json")
+DUE_MARK = "dueat"  # metadata: the record's DueAt, so the listing shows what is due
+NEVER_DUE = "never"
 UNREADABLE_MARK = "unreadable"  # metadata naming why a blob is not a state record
 
 
 class BlobStore(RecordStore[ContainerClient]):
     """A botbuilder Storage over one blob container."""
 
-    async def find_stale(
-        self, cutoff: float
-    ) -> AsyncIterator[Union[StaleRecord, UnreadableRecord]]:
+    async def find_due(
+        self, now: float, legacy_cutoff: float
+    ) -> AsyncIterator[Union[DueRecord, UnreadableRecord]]:
         """List every blob, but download only those the listing cannot clear.
 
-        A blob already marked unreadable is reported from the listing alone,
-        without downloading it again (see ``_mark_unreadable``).
+        Each write puts the record's DueAt in the blob's metadata, which the
+        listing returns: only blobs due now are downloaded and re-checked.
+        Blobs written without it are judged by their last-modified time, as
+        before. A blob already marked unreadable is reported from the listing
+        alone, without downloading it again (see ``_mark_unreadable``).
         """
         container = await self._container()
         with unavailable_on_outage():
             pages = container.list_blobs(include=["metadata"], results_per_page=LIST_PAGE_SIZE)
             async for page in pages.by_page():
-                now = time.time()
+                listed_at = time.time()
                 marked, candidates = [], []
                 async for blob in page:
-                    reason = (blob.metadata or {}).get(UNREADABLE_MARK)
+                    metadata = blob.metadata or {}
+                    reason = metadata.get(UNREADABLE_MARK)
                     if reason is not None:
                         marked.append(UnreadableRecord(blob.name, reason, reported=True))
-                    elif may_be_stale(blob.last_modified, cutoff, now):
+                    elif _may_be_due(metadata, blob.last_modified, now, legacy_cutoff, listed_at):
                         candidates.append(blob.name)
                 for record in marked:
                     yield record
-                async for record in _stale_among(container, candidates, cutoff):
+                async for record in _due_among(container, candidates, now, legacy_cutoff):
                     yield record
 
     async def _read_record(self, container: ContainerClient, key: str) -> Optional[StoredRecord]:
@@ -77,9 +84,14 @@ class BlobStore(RecordStore[ContainerClient]):
     ) -> None:
         body = json.dumps({"realId": key, "document": document})
         blob = container.get_blob_client(blob_name_for(key))
+        metadata = {DUE_MARK: _due_mark(document)} if DUE_AT in document else None
         with conflict_if_changed(key, e_tag):
             await blob.upload_blob(
-                body, overwrite=True, content_settings=JSON_CONTENT, **if_unchanged(e_tag)
+                body,
+                overwrite=True,
+                content_settings=JSON_CONTENT,
+                metadata=metadata,
+                **if_unchanged(e_tag),
             )
 
     async def _delete_record(
@@ -94,21 +106,43 @@ class BlobStore(RecordStore[ContainerClient]):
         return True
 
 
-async def _stale_among(
-    container: ContainerClient, names: List[str], cutoff: float
-) -> AsyncIterator[Union[StaleRecord, UnreadableRecord]]:
-    """Download ``names`` a few at a time; yield those their content shows stale
+def _due_mark(document: Mapping[str, Any]) -> str:
+    due = due_time(document)
+    return NEVER_DUE if due is None else repr(due)
+
+
+def _may_be_due(
+    metadata: Mapping[str, str],
+    last_modified: datetime,
+    now: float,
+    legacy_cutoff: float,
+    listed_at: float,
+) -> bool:
+    mark = metadata.get(DUE_MARK)
+    if mark is None:
+        return may_be_stale(last_modified, legacy_cutoff, listed_at)
+    try:
+        return mark != NEVER_DUE and float(mark) <= now
+    except ValueError:
+        return True  # an odd mark: let the content decide
+
+
+async def _due_among(
+    container: ContainerClient, names: List[str], now: float, legacy_cutoff: float
+) -> AsyncIterator[Union[DueRecord, UnreadableRecord]]:
+    """Download ``names`` a few at a time; yield those their content shows due
     and those it shows unreadable."""
     for start in range(0, len(names), DOWNLOAD_CONCURRENCY):
         chunk = names[start : start + DOWNLOAD_CONCURRENCY]
-        for found in await asyncio.gather(*(_examine(container, name, cutoff) for name in chunk)):
+        examined = (_examine(container, name, now, legacy_cutoff) for name in chunk)
+        for found in await asyncio.gather(*examined):
             if found is not None:
                 yield found
 
 
 async def _examine(
-    container: ContainerClient, name: str, cutoff: float
-) -> Union[StaleRecord, UnreadableRecord, None]:
+    container: ContainerClient, name: str, now: float, legacy_cutoff: float
+) -> Union[DueRecord, UnreadableRecord, None]:
     downloaded = await _download(container, name)
     if downloaded is None:
         return None
@@ -119,9 +153,9 @@ async def _examine(
         if await _mark_unreadable(container, name, e_tag, unreadable.reason):
             return UnreadableRecord(name, unreadable.reason)
         return None  # rewritten since the download: a later sweep judges the new content
-    last_accessed = last_accessed_of(stored.document)
-    if last_accessed is not None and last_accessed <= cutoff:
-        return StaleRecord(stored.key, stored.e_tag, last_accessed)
+    fields = sweep_fields(stored.document)
+    if fields is not None and is_due(fields, now, legacy_cutoff):
+        return DueRecord(stored.key, stored.e_tag, fields)
     return None
 
 

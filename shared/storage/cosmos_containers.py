@@ -12,7 +12,11 @@ from typing import Any, Dict, Mapping, Optional
 
 from azure.cosmos import PartitionKey
 from azure.cosmos.aio import ContainerProxy, CosmosClient, DatabaseProxy
-from azure.cosmos.exceptions import CosmosResourceExistsError, CosmosResourceNotFoundError
+from azure.cosmos.exceptions import (
+    CosmosHttpResponseError,
+    CosmosResourceExistsError,
+    CosmosResourceNotFoundError,
+)
 
 from ..settings import Settings
 from .azure_errors import unavailable_on_outage
@@ -22,15 +26,17 @@ logger = logging.getLogger(__name__)
 
 PARTITION_KEY_PATH = "/id"
 LAST_ACCESSED_INDEX_PATH = "/document/LastAccessedTime/?"
+DUE_AT_INDEX_PATH = "/document/DueAt/?"
+SWEEP_INDEX_PATHS = (DUE_AT_INDEX_PATH, LAST_ACCESSED_INDEX_PATH)
 
 
 def conversation_indexing_policy() -> Dict[str, Any]:
-    """Index only LastAccessedTime: the sweeper's range query needs it, and
-    point reads by id need no index, so writes index nothing else."""
+    """Index only DueAt and LastAccessedTime: the sweeper's range query needs
+    them, and point reads by id need no index, so writes index nothing else."""
     return {
         "indexingMode": "consistent",
         "automatic": True,
-        "includedPaths": [{"path": LAST_ACCESSED_INDEX_PATH}],
+        "includedPaths": [{"path": path} for path in SWEEP_INDEX_PATHS],
         "excludedPaths": [{"path": "/*"}],
     }
 
@@ -129,7 +135,51 @@ async def _ensure_container(database: DatabaseProxy, spec: ContainerSpec) -> Con
         except CosmosResourceExistsError:
             properties = await container.read()  # another worker created it first
     _check_existing(spec, properties)
+    if spec.indexing_policy and _missing_index_paths(spec, properties):
+        await _add_index_paths(database, spec, properties)
     return container
+
+
+def _missing_index_paths(spec: ContainerSpec, properties: Mapping[str, Any]) -> list:
+    policy = properties.get("indexingPolicy") or {}
+    if policy.get("indexingMode") == "none":
+        return []  # indexing off altogether: an operator's choice, left alone
+    indexed = {entry.get("path") for entry in policy.get("includedPaths") or []}
+    if "/*" in indexed:
+        return []  # everything is indexed
+    wanted = [entry["path"] for entry in spec.indexing_policy["includedPaths"]]
+    return [path for path in wanted if path not in indexed]
+
+
+async def _add_index_paths(
+    database: DatabaseProxy, spec: ContainerSpec, properties: Mapping[str, Any]
+) -> None:
+    """Index the sweep's paths in a container made by an older version.
+
+    Without them the sweep's query would scan every document. Cosmos builds
+    the new index in the background while the container stays in use.
+    """
+    missing = _missing_index_paths(spec, properties)
+    policy = dict(properties.get("indexingPolicy") or conversation_indexing_policy())
+    policy["includedPaths"] = list(policy.get("includedPaths") or []) + [
+        {"path": path} for path in missing
+    ]
+    try:
+        await database.replace_container(
+            spec.id,
+            partition_key=PartitionKey(path=PARTITION_KEY_PATH),
+            indexing_policy=policy,
+            default_ttl=properties.get("defaultTtl"),
+        )
+        logger.info("Cosmos container %r now also indexes %s", spec.id, ", ".join(missing))
+    except CosmosHttpResponseError as error:
+        logger.warning(
+            "Cosmos container %r does not index %s and could not be changed (%s); "
+            "add them to its indexing policy, or sweeps will scan every document",
+            spec.id,
+            ", ".join(missing),
+            error.status_code,
+        )
 
 
 def _check_existing(spec: ContainerSpec, properties: Mapping[str, Any]) -> None:

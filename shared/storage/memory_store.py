@@ -2,12 +2,12 @@
 
 import itertools
 from copy import deepcopy
-from typing import AsyncIterator, Dict, List
+from typing import Any, AsyncIterator, Dict, List, Mapping
 
 from .errors import ETagConflict, MalformedRecord
-from .last_accessed import last_accessed_of
+from .due_records import is_due, sweep_fields
 from .store_items import e_tag_of, is_conditional, with_e_tag
-from .sweepable import StaleRecord, SweepableStore
+from .sweepable import DueRecord, SweepableStore
 
 
 class MemoryStore(SweepableStore):
@@ -57,24 +57,26 @@ class MemoryStore(SweepableStore):
             record = deepcopy(item)
             if isinstance(record, dict):
                 record.pop("e_tag", None)
-            self._records[key] = record
-            self._e_tags[key] = str(next(self._next_e_tag))
+            self._store(key, record)
+
+    def _store(self, key: str, record: object) -> None:
+        self._records[key] = record
+        self._e_tags[key] = str(next(self._next_e_tag))
 
     async def delete(self, keys: List[str]):
         for key in keys:
             self._records.pop(key, None)
             self._e_tags.pop(key, None)
 
-    async def find_stale(self, cutoff: float) -> AsyncIterator[StaleRecord]:
-        # Each record's time and e_tag are taken together, up front: a record
+    async def find_due(self, now: float, legacy_cutoff: float) -> AsyncIterator[DueRecord]:
+        # Each record's fields and e_tag are taken together, up front: a record
         # written while the sweep goes on must keep the e_tag it was judged by.
-        stale = [
-            StaleRecord(key, self._e_tags[key], last_accessed)
+        due = [
+            DueRecord(key, self._e_tags[key], deepcopy(fields))
             for key, record in self._records.items()
-            if (last_accessed := last_accessed_of(record)) is not None
-            and last_accessed <= cutoff
+            if (fields := sweep_fields(record)) is not None and is_due(fields, now, legacy_cutoff)
         ]
-        for record in stale:
+        for record in due:
             yield record
 
     async def delete_if_unchanged(self, key: str, e_tag: str) -> bool:
@@ -82,4 +84,16 @@ class MemoryStore(SweepableStore):
             return False
         del self._records[key]
         del self._e_tags[key]
+        return True
+
+    async def replace_if_unchanged(self, key: str, e_tag: str, document: Mapping[str, Any]) -> bool:
+        if self._e_tags.get(key) != e_tag:
+            return False
+        self._store(key, deepcopy(dict(document)))
+        return True
+
+    async def update_if_unchanged(self, key: str, e_tag: str, fields: Mapping[str, Any]) -> bool:
+        if self._e_tags.get(key) != e_tag or not isinstance(self._records[key], dict):
+            return False
+        self._store(key, {**self._records[key], **deepcopy(dict(fields))})
         return True

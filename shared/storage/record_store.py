@@ -9,10 +9,21 @@ import asyncio
 from abc import ABC, abstractmethod
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, Generic, List, Optional, TypeVar
+from typing import (
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Dict,
+    Generic,
+    List,
+    Mapping,
+    Optional,
+    TypeVar,
+)
 
 from .azure_errors import unavailable_on_outage
-from .errors import MalformedRecord, StorageUnavailable
+from .errors import ETagConflict, MalformedRecord, StorageUnavailable
 from .record_body import UnreadableBody
 from .store_items import e_tag_of, is_conditional
 from .stored_document import flatten_item, restore_item
@@ -98,6 +109,33 @@ class RecordStore(SweepableStore, ABC, Generic[C]):
         async with self._storage_call():
             container = await self._container()
             return await self._delete_record(container, key, e_tag)
+
+    async def replace_if_unchanged(self, key: str, e_tag: str, document: Mapping[str, Any]) -> bool:
+        async with self._storage_call():
+            container = await self._container()
+            return await self._write_if_unchanged(container, key, dict(document), e_tag)
+
+    async def update_if_unchanged(self, key: str, e_tag: str, fields: Mapping[str, Any]) -> bool:
+        """Read, check and rewrite the stored document as it is: no object is rebuilt."""
+        async with self._storage_call():
+            container = await self._container()
+            try:
+                stored = await self._read_record(container, key)
+            except MalformedRecord:
+                return False
+            if stored is None or stored.e_tag != e_tag:
+                return False
+            document = {**stored.document, **fields}
+            return await self._write_if_unchanged(container, key, document, e_tag)
+
+    async def _write_if_unchanged(
+        self, container: C, key: str, document: Dict[str, Any], e_tag: str
+    ) -> bool:
+        try:
+            await self._write_record(container, key, document, e_tag)
+        except ETagConflict:
+            return False
+        return True
 
     @abstractmethod
     async def _read_record(self, container: C, key: str) -> Optional[StoredRecord]:

@@ -6,18 +6,28 @@ listing properties, a walk over a dict) is what decides a sweep's cost.
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import AsyncIterator, Optional, Union
+from typing import Any, AsyncIterator, Mapping, Optional, Union
 
+from .last_accessed import parse_last_accessed
 from .state_store import StateStore
 
 
 @dataclass(frozen=True)
-class StaleRecord:
-    """A conversation record that looked stale when it was listed."""
+class DueRecord:
+    """A conversation record that looked due when it was listed.
+
+    ``fields`` are its lifecycle fields (``shared.lifecycle.record.SWEEP_FIELDS``)
+    as stored: enough to decide what is due and to expire it, never its
+    dialog state.
+    """
 
     key: str
     e_tag: str
-    last_accessed: Optional[float]
+    fields: Mapping[str, Any]
+
+    @property
+    def last_accessed(self) -> Optional[float]:
+        return parse_last_accessed(self.fields.get("LastAccessedTime"))
 
 
 @dataclass(frozen=True)
@@ -36,16 +46,19 @@ class UnreadableRecord:
 
 
 class SweepableStore(StateStore, ABC):
-    """A conversation-state store that can also list and delete stale records."""
+    """A conversation-state store that can also list due records and rewrite them."""
 
     @abstractmethod
-    def find_stale(self, cutoff: float) -> AsyncIterator[Union[StaleRecord, UnreadableRecord]]:
-        """Yield records whose LastAccessedTime is at or before ``cutoff``.
+    def find_due(
+        self, now: float, legacy_cutoff: float
+    ) -> AsyncIterator[Union[DueRecord, UnreadableRecord]]:
+        """Yield records due at ``now``: a DueAt at or before it, or, for
+        records without DueAt, a LastAccessedTime at or before ``legacy_cutoff``.
 
-        Records with no usable LastAccessedTime are not yielded: the sweeper
-        must never delete what it cannot prove is stale. Records the listing
-        meets but cannot read (no key, not JSON...) are yielded as
-        UnreadableRecord, so one bad record is counted, not fatal.
+        Records with no usable time are not yielded: the sweeper must never
+        expire what it cannot prove is due. Records the listing meets but
+        cannot read (no key, not JSON...) are yielded as UnreadableRecord, so
+        one bad record is counted, not fatal.
         """
 
     @abstractmethod
@@ -54,3 +67,12 @@ class SweepableStore(StateStore, ABC):
 
         Returns False, deleting nothing, when the record changed or is gone.
         """
+
+    @abstractmethod
+    async def replace_if_unchanged(self, key: str, e_tag: str, document: Mapping[str, Any]) -> bool:
+        """Store plain-JSON ``document`` under ``key`` if it still has ``e_tag``; else False."""
+
+    @abstractmethod
+    async def update_if_unchanged(self, key: str, e_tag: str, fields: Mapping[str, Any]) -> bool:
+        """Set top-level plain-JSON ``fields`` of ``key``'s record, keeping the
+        rest, if it still has ``e_tag``; else False."""

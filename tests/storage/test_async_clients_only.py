@@ -24,6 +24,6 @@ async def test_every_operation_runs_on_async_clients(state_stores, monkeypatch):
     store = state_stores.conversation
     await store.write({"key": {"LastAccessedTime": 12}})
     assert (await store.read(["key"]))["key"]["LastAccessedTime"] == 12
-    [record] = [record async for record in store.find_stale(time.time() + 3600)]
+    [record] = [record async for record in store.find_due(time.time() + 3600, time.time() + 3600)]
     assert await store.delete_if_unchanged(record.key, record.e_tag)
     await state_stores.user.delete(["key"])

@@ -13,7 +13,7 @@ from azure.storage.blob.aio import BlobServiceClient, ContainerClient
 from shared.settings import Settings
 from shared.storage import (
     MalformedRecord,
-    StaleRecord,
+    DueRecord,
     StorageUnavailable,
     UnreadableRecord,
     create_state_stores,
@@ -75,8 +75,8 @@ async def test_blobs_that_are_not_state_records_are_reported_never_listed_as_sta
     async with conversation_container(settings_for_backend) as container:
         await container.upload_blob("not-json", b"\x00\x01")
         await container.upload_blob(blob_name_for("foreign"), json.dumps({"LastAccessedTime": 12}))
-    found = [record async for record in store.find_stale(time.time() + 3600)]
-    assert [record.key for record in found if isinstance(record, StaleRecord)] == ["ours"]
+    found = [record async for record in store.find_due(time.time() + 3600, time.time() + 3600)]
+    assert [record.key for record in found if isinstance(record, DueRecord)] == ["ours"]
     unreadable = {
         record.name: record.reason for record in found if isinstance(record, UnreadableRecord)
     }
@@ -97,7 +97,7 @@ async def test_a_sweep_downloads_only_blobs_written_before_the_cutoff(settings_f
         await store.write({f"new-{index}": {"LastAccessedTime": time.time()} for index in range(5)})
         transport.reset()
         # when the store lists stale records
-        stale = sorted([record.key async for record in store.find_stale(cutoff)])
+        stale = sorted([record.key async for record in store.find_due(cutoff, cutoff)])
         # then one listing and three downloads found the three old ones
         assert stale == ["old-0", "old-1", "old-2"]
         assert transport.count == 4
@@ -113,7 +113,7 @@ async def test_recently_written_blobs_are_not_downloaded_whatever_they_hold(sett
         store = stores.conversation
         await store.write({f"key-{index}": {"LastAccessedTime": 12} for index in range(20)})
         transport.reset()
-        stale = [record async for record in store.find_stale(time.time() - 3600)]
+        stale = [record async for record in store.find_due(time.time() - 3600, time.time() - 3600)]
         assert stale == []
         assert transport.count == 1
         assert downloads(transport) == []
@@ -128,7 +128,7 @@ async def test_a_sweep_with_nothing_stale_costs_one_listing_per_5000_blobs(setti
         for size in (50, 500):
             await store.write({f"fresh-{i}": {"LastAccessedTime": now} for i in range(size)})
             transport.reset()
-            assert [record async for record in store.find_stale(now - 60)] == []
+            assert [record async for record in store.find_due(now - 60, now - 60)] == []
             counts.append(transport.count)
         assert counts == [1, 1]
 

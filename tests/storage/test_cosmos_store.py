@@ -157,7 +157,7 @@ async def test_a_sweep_with_nothing_stale_costs_the_same_requests_at_any_size(
 
     async def requests_for_one_sweep():
         transport.reset()
-        assert [record async for record in store.find_stale(cutoff)] == []
+        assert [record async for record in store.find_due(cutoff, cutoff)] == []
         return transport.count
 
     try:

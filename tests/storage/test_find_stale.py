@@ -16,7 +16,7 @@ def future_cutoff() -> float:
 
 
 async def stale_keys(store, cutoff):
-    return sorted([record.key async for record in store.find_stale(cutoff)])
+    return sorted([record.key async for record in store.find_due(cutoff, cutoff)])
 
 
 async def test_only_records_at_or_before_the_cutoff_are_stale(state_stores):
@@ -32,7 +32,7 @@ async def test_only_records_at_or_before_the_cutoff_are_stale(state_stores):
         }
     )
     # when the store lists stale records
-    records = {record.key: record async for record in store.find_stale(cutoff)}
+    records = {record.key: record async for record in store.find_due(cutoff, cutoff)}
     # then exactly the first ones come back, with their times and current e_tags
     assert sorted(records) == ["at", "before", "fraction"]
     assert records["before"].last_accessed == cutoff - 1000
@@ -75,7 +75,7 @@ async def test_odd_keys_are_listed_by_their_real_key(state_stores):
 async def test_a_stale_record_is_deleted_with_its_e_tag(state_stores):
     store = state_stores.conversation
     await store.write({"key": {"LastAccessedTime": 12}})
-    [record] = [record async for record in store.find_stale(future_cutoff())]
+    [record] = [record async for record in store.find_due(future_cutoff(), future_cutoff())]
     assert await store.delete_if_unchanged(record.key, record.e_tag) is True
     assert await store.read(["key"]) == {}
 
@@ -84,7 +84,7 @@ async def test_a_record_written_after_listing_is_not_deleted(state_stores):
     # given a record listed as stale
     store = state_stores.conversation
     await store.write({"key": {"LastAccessedTime": 12}})
-    [record] = [record async for record in store.find_stale(future_cutoff())]
+    [record] = [record async for record in store.find_due(future_cutoff(), future_cutoff())]
     # when a turn saves it before the sweeper deletes it
     await store.write({"key": {"LastAccessedTime": time.time()}})
     # then the delete is refused and the turn's state stays
@@ -95,7 +95,7 @@ async def test_a_record_written_after_listing_is_not_deleted(state_stores):
 async def test_deleting_a_record_already_gone_reports_false(state_stores):
     store = state_stores.conversation
     await store.write({"key": {"LastAccessedTime": 12}})
-    [record] = [record async for record in store.find_stale(future_cutoff())]
+    [record] = [record async for record in store.find_due(future_cutoff(), future_cutoff())]
     await store.delete(["key"])
     assert await store.delete_if_unchanged(record.key, record.e_tag) is False
 
@@ -111,7 +111,7 @@ async def test_deleting_while_listing_in_pages_reaches_every_stale_record(settin
         await store.write({"fresh": {"LastAccessedTime": future_cutoff() + 1}})
         # when each listed record is deleted before the next page is fetched
         deleted = []
-        async for record in store.find_stale(future_cutoff()):
+        async for record in store.find_due(future_cutoff(), future_cutoff()):
             assert await store.delete_if_unchanged(record.key, record.e_tag)
             deleted.append(record.key)
         # then every stale record was listed once, and deleted

@@ -1,0 +1,119 @@
+"""Delivering an expiry notice or a warning into a conversation, proactively.
+
+The text goes through botbuilder's ``continue_conversation`` with the bot's
+app id and credentials (anonymously when there are none, as locally), to the
+conversation reference the last turn stored: the channel shows it as the
+bot's reply in that conversation. Every call goes out on the worker's
+bounded connection (``shared.connector_http``): at most ``concurrency`` at
+once, each within ``timeout_seconds``.
+
+botbuilder is imported on the first send, never at import time: a sweep with
+nothing to say loads no connector.
+"""
+
+import asyncio
+import logging
+import time
+from enum import Enum
+from typing import Any, Mapping, Optional
+
+from ..connector_http import REPLY_TIMEOUT_SECONDS, ConnectorSession, ReplyNotDelivered
+from ..expiry_log import shorten_conversation_id
+from ..service_url_policy import ServiceUrlPolicy
+from ..settings import Settings
+
+NOTICE_CONCURRENCY = 8
+MAX_ATTEMPTS = 3  # a throttled message is tried at most this often in one sweep
+GONE_STATUSES = (401, 403, 404)  # bot removed, conversation gone: asking again cannot help
+
+logger = logging.getLogger(__name__)
+
+
+class NoticeResult(Enum):
+    """How a notice went."""
+
+    SENT = "sent"
+    GONE = "gone"  # 401/403/404: counted, never retried
+    FAILED = "failed"  # no answer in time, 5xx, throttled past the deadline, not allowed
+
+
+class NoticeSender:
+    """Sends texts into stored conversations; build once per worker, close with ``aclose``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        concurrency: int = NOTICE_CONCURRENCY,
+        timeout_seconds: float = REPLY_TIMEOUT_SECONDS,
+    ):
+        self._settings = settings
+        self._slots = asyncio.Semaphore(concurrency)
+        self._connection = ConnectorSession(timeout_seconds)
+        self._unsigned_destinations = (
+            None
+            if settings.authenticates_requests
+            else ServiceUrlPolicy(
+                settings.allowed_service_urls, allow_loopback=not settings.running_in_azure
+            )
+        )
+        self._adapter: Any = None
+
+    async def send(self, reference: Mapping[str, Any], text: str, deadline: float) -> NoticeResult:
+        """Send ``text`` into the conversation ``reference`` names.
+
+        A 429 is tried again after its Retry-After when that still starts
+        before ``deadline`` (a ``time.monotonic()`` value).
+        """
+        conversation = shorten_conversation_id(str((reference.get("conversation") or {}).get("id")))
+        policy = self._unsigned_destinations
+        if policy is not None and not policy.allows(str(reference.get("serviceUrl"))):
+            logger.warning("notice not sent conversation=%s: serviceUrl not allowed", conversation)
+            return NoticeResult.FAILED
+        async with self._slots:
+            for attempt in range(1, MAX_ATTEMPTS + 1):
+                try:
+                    await self._send_once(reference, text)
+                    return NoticeResult.SENT
+                except ReplyNotDelivered as failed:
+                    if failed.status in GONE_STATUSES:
+                        logger.info("notice not sent conversation=%s: %s", conversation, failed)
+                        return NoticeResult.GONE
+                    wait = failed.retry_after if failed.status == 429 else None
+                    if wait is None or attempt == MAX_ATTEMPTS or time.monotonic() + wait > deadline:
+                        logger.warning("notice not sent conversation=%s: %s", conversation, failed)
+                        return NoticeResult.FAILED
+                    await asyncio.sleep(wait)
+                except Exception as error:  # pylint: disable=broad-except
+                    logger.warning(
+                        "notice not sent conversation=%s: %s", conversation, type(error).__name__
+                    )
+                    return NoticeResult.FAILED
+        return NoticeResult.FAILED  # not reached: every attempt returns
+
+    async def _send_once(self, reference: Mapping[str, Any], text: str) -> None:
+        from botbuilder.schema import ConversationReference  # pylint: disable=import-outside-toplevel
+
+        async def say(turn_context):
+            await turn_context.send_activity(text)
+
+        await self._get_adapter().continue_conversation(
+            ConversationReference().deserialize(dict(reference)),
+            say,
+            self._settings.microsoft_app_id,
+        )
+
+    def _get_adapter(self) -> Any:
+        if self._adapter is None:
+            # pylint: disable=import-outside-toplevel
+            from botbuilder.integration.aiohttp import CloudAdapter
+
+            from ..bot_authentication import create_bot_authentication
+
+            self._adapter = CloudAdapter(create_bot_authentication(self._settings, self._connection))
+        return self._adapter
+
+    async def aclose(self) -> None:
+        if self._adapter is not None:
+            await self._adapter.bot_framework_authentication.aclose()
+        else:
+            await self._connection.aclose()
