@@ -24,6 +24,7 @@ class Measurements:
     sweeps: Dict[Tuple[str, int], Dict[str, SweepResult]] = field(default_factory=dict)
     sweep_notes: List[str] = field(default_factory=list)
     cold_starts: List[ColdStart] = field(default_factory=list)
+    notices: list = field(default_factory=list)  # benchmarks.notices.NoticeRun
     failures: List[str] = field(default_factory=list)  # measurements that raised
 
     def sweep(self, backend: str, size: int, kind: str):

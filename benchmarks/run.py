@@ -27,11 +27,13 @@ from .plumbing import PLUMBINGS
 from .results import BACKENDS, BOTS, Measurements
 from .servers import StorageServers, start_delayed, start_direct
 from .storage_requests import count_requests
+from .notices import measure_notices
 from .sweeps import sweep_one_size
 from .tables import (
     cold_start_table,
     fixed_sweep_table,
     latency_table,
+    lifecycle_table,
     storage_table,
     sweep_table,
     turns_table,
@@ -39,7 +41,7 @@ from .tables import (
 from .targets import targets_table
 from .turns import measure
 
-SECTIONS = ("turns", "latency", "requests", "sweep", "cold")
+SECTIONS = ("turns", "latency", "requests", "sweep", "lifecycle", "cold")
 BLOB_SWEEP_MAX = 10_000  # Azurite fills too slowly beyond; --full-blob-sweep lifts it
 BLOB_SWEEP_MAX_QUICK = 1_000
 SLOW_SERVER_NOTE = (
@@ -167,6 +169,11 @@ async def measure_all(results: Measurements, arguments, direct, delayed) -> None
         if any(run is not None for run in (results.sweep("cosmos", s, "fixed") for s in arguments.sweep_sizes)):
             fixed.note(SLOW_SERVER_NOTE)
         show(fixed)
+    if "lifecycle" in arguments.only:
+        progress("lifecycle: notices through a loopback channel")
+        async with recorded_failure(results, "lifecycle notices"):
+            results.notices = await measure_notices(arguments.notice_count)
+        show(lifecycle_table(results, arguments.sweep_sizes))
 
 
 def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -186,12 +193,14 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         "--quick); 100,000 takes an hour or more on Azurite",
     )
     parser.add_argument("--cold-repetitions", type=int, help="fresh processes per case (default 7, quick 2)")
+    parser.add_argument("--notice-count", type=int, help="notices per concurrency (default 500, quick 100)")
     arguments = parser.parse_args(argv)
     defaults = {
         "conversations": (120, 20),
         "count_conversations": (20, 5),
         "sweep_sizes": ([1_000, 10_000, 100_000], [1_000, 10_000]),
         "cold_repetitions": (7, 2),
+        "notice_count": (500, 100),
     }
     for name, (full, quick) in defaults.items():
         if getattr(arguments, name) is None:

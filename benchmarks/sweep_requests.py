@@ -25,7 +25,8 @@ from shared.settings import Settings
 from shared.storage import StateStores
 from shared.storage.blob_store import create_blob_stores
 from shared.storage.cosmos_store import create_cosmos_stores
-from shared.sweeper import sweep
+from shared.lifecycle.rules import LifecycleRules
+from shared.lifecycle.sweep import sweep
 from tests.servers import start_azurite, start_cosmos
 from tests.storage.request_counting import CountingTransport
 
@@ -85,18 +86,18 @@ async def measure(make: Callable[[CountingTransport], StateStores], size: int) -
     try:
         cutoff = await seed(stores, size)
         swept_at = time.time()
-        expire = swept_at - cutoff
+        rules = LifecycleRules(expire_after_seconds=round(swept_at - cutoff))
         transport.reset()
-        report = await sweep(stores.conversation, expire, batch_size=1000, clock=lambda: swept_at)
-        swept = f"{summary(transport)}, deleted {report.deleted}"
+        report = await sweep(stores.conversation, rules, batch_size=1000, clock=lambda: swept_at)
+        swept = f"{summary(transport)}, expired {report.expired}"
     finally:
         await stores.aclose()
 
     transport = CountingTransport()
     stores = make(transport)
     try:
-        report = await sweep(stores.conversation, expire, batch_size=1000, clock=lambda: swept_at)
-        opening = f"{summary(transport)}, deleted {report.deleted}"
+        report = await sweep(stores.conversation, rules, batch_size=1000, clock=lambda: swept_at)
+        opening = f"{summary(transport)}, expired {report.expired}"
     finally:
         await stores.aclose()
     return swept, opening

@@ -26,7 +26,8 @@ from shared.settings import Settings
 from shared.storage import StateStores
 from shared.storage.blob_candidates import MARGIN_FRACTION, MAX_MARGIN_SECONDS
 from shared.storage.memory_store import MemoryStore
-from shared.sweeper import sweep
+from shared.lifecycle.rules import LifecycleRules
+from shared.lifecycle.sweep import sweep
 
 from .request_count import count_http_requests
 from .servers import StorageServers
@@ -35,6 +36,7 @@ STALE_SHARE = 0.01
 FIXED_STALE = 100
 LONG_AGO = 1_000_000_000.0  # 2001: stale for any ExpireAfterSeconds
 WRITE_CONCURRENCY = 64
+FRESH_FOR_SECONDS = 24 * 3600
 BLOB_WRITE_GAP_SECONDS = 3.0  # > last-modified resolution (1 s) + the cut's drift during a sweep
 FIXED_COUNT_BACKENDS = ("memory", "cosmos")
 COSMOS_DATABASE = "sweep"
@@ -77,9 +79,16 @@ def expire_after_for(boundary: float, now: float) -> float:
 
 
 def _state(last_accessed: Optional[float]) -> Dict:
-    """A finished conversation, as the bot leaves it."""
+    """A finished conversation, as the bot leaves it: a stale one is due at
+    ``last_accessed``, a fresh one (None) a day from now."""
     stamp = time.time() if last_accessed is None else last_accessed
-    return {"DialogState": {"dialog_stack": []}, "LastAccessedTime": stamp}
+    expires_at = stamp + FRESH_FOR_SECONDS if last_accessed is None else stamp
+    return {
+        "DialogState": {"dialog_stack": []},
+        "LastAccessedTime": stamp,
+        "Lifecycle": {"ExpiresAt": expires_at, "Warned": False},
+        "DueAt": expires_at,
+    }
 
 
 def _keys(prefix: str, count: int, start: int = 0) -> List[str]:
@@ -154,7 +163,7 @@ class SweepContainer:
         with count_http_requests() as requests:
             cpu_started, started = time.process_time(), time.perf_counter()
             report = await sweep(
-                self.store, expire, batch_size=stored,
+                self.store, LifecycleRules(expire_after_seconds=round(expire)), batch_size=stored,
                 step_timeout_seconds=SLOW_SERVER_TIMEOUT_SECONDS,
             )
             seconds = time.perf_counter() - started
@@ -162,7 +171,7 @@ class SweepContainer:
         if report.errors:
             raise RuntimeError(f"the {self.backend} sweep of {stored} stopped on a storage error")
         requests.pop("setup", None)
-        return SweepResult(self.backend, stored, stale, seconds, cpu, report.deleted, Counter(requests))
+        return SweepResult(self.backend, stored, stale, seconds, cpu, report.expired, Counter(requests))
 
 
 async def sweep_one_size(

@@ -202,6 +202,34 @@ def fixed_sweep_table(results: Measurements, sizes: Sequence[int]) -> Table:
     return table
 
 
+def lifecycle_table(results: Measurements, sizes: Sequence[int]) -> Table:
+    """Notices per second, and what a sweep asks of Cosmos as the store grows."""
+    table = Table(
+        "Lifecycle: notices, and Cosmos sweep requests with the same number due",
+        ["measure", "size", "result", "vs first row"],
+    )
+    first = results.notices[0] if results.notices else None
+    for run in results.notices:
+        table.add(
+            f"notices, {run.concurrency} at a time, channel +5 ms",
+            f"{run.notices:,} notices",
+            f"{run.per_second:.0f} notices/s",
+            ratio(run.per_second, first.per_second),
+        )
+    sweeps = [(size, results.sweep("cosmos", size, "fixed")) for size in sizes]
+    sweeps = [(size, run) for size, run in sweeps if run is not None]
+    for size, run in sweeps:
+        table.add(
+            f"Cosmos sweep, {run.stale:,} due",
+            f"{run.stored:,} stored",
+            f"{run.total_requests:,} requests",
+            ratio(run.total_requests, sweeps[0][1].total_requests),
+        )
+    table.note("Sweep rows come from the sweep section (run it too): one query on DueAt plus one "
+               "write per due conversation, whatever is stored.")
+    return table
+
+
 def _requests(run) -> str:
     if not run.requests:
         return "– (in process)"

@@ -3,8 +3,9 @@
     python -m load_test [--conversations 10000] [--concurrency 50]
 
 Starts ``python -m local_run.host`` in a subprocess on a free port, with
-memory storage, a short ExpireAfterSeconds and a sweep every second, so the
-sweeper keeps conversation state bounded; users come from a small pool, so
+memory storage, a short ExpireAfterSeconds and RememberExpiredSeconds and a
+sweep every second, so the sweeper keeps conversation state (and tombstones)
+bounded; users come from a small pool, so
 user state is bounded too. Each conversation walks the whole profile dialog
 with expectReplies and checks every answer. The host's resident memory is
 sampled as the run goes. Exits 1 when any turn failed or memory kept growing
@@ -57,6 +58,7 @@ def start_host(port: int) -> subprocess.Popen:
         os.environ,
         StateStorage="memory",
         ExpireAfterSeconds="2",
+        RememberExpiredSeconds="2",  # tombstones are swept too, so memory stays flat
         SweepSchedule="*/1 * * * * *",
         MicrosoftAppId="",
         MicrosoftAppPassword="",
