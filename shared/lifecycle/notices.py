@@ -7,8 +7,8 @@ bot's reply in that conversation. Every call goes out on the worker's
 bounded connection (``shared.connector_http``): at most ``concurrency`` at
 once, each within ``timeout_seconds``.
 
-botbuilder is imported on the first send, never at import time: a sweep with
-nothing to say loads no connector.
+The connector stack (botbuilder, msrest, aiohttp) is imported on the first
+send, never at import time: a sweep with nothing to say loads none of it.
 """
 
 import asyncio
@@ -17,9 +17,7 @@ import time
 from enum import Enum
 from typing import Any, Mapping, Optional
 
-from ..connector_http import REPLY_TIMEOUT_SECONDS, ConnectorSession, ReplyNotDelivered
 from ..expiry_log import shorten_conversation_id
-from ..service_url_policy import ServiceUrlPolicy
 from ..settings import Settings
 
 NOTICE_CONCURRENCY = 8
@@ -44,18 +42,12 @@ class NoticeSender:
         self,
         settings: Settings,
         concurrency: int = NOTICE_CONCURRENCY,
-        timeout_seconds: float = REPLY_TIMEOUT_SECONDS,
+        timeout_seconds: Optional[float] = None,
     ):
+        """``timeout_seconds``: per call; None is the replies' own (``REPLY_TIMEOUT_SECONDS``)."""
         self._settings = settings
         self._slots = asyncio.Semaphore(concurrency)
-        self._connection = ConnectorSession(timeout_seconds)
-        self._unsigned_destinations = (
-            None
-            if settings.authenticates_requests
-            else ServiceUrlPolicy(
-                settings.allowed_service_urls, allow_loopback=not settings.running_in_azure
-            )
-        )
+        self._timeout_seconds = timeout_seconds
         self._adapter: Any = None
 
     async def send(self, reference: Mapping[str, Any], text: str, deadline: float) -> NoticeResult:
@@ -64,9 +56,16 @@ class NoticeSender:
         A 429 is tried again after its Retry-After when that still starts
         before ``deadline`` (a ``time.monotonic()`` value).
         """
+        # pylint: disable=import-outside-toplevel
+        from ..connector_http import ReplyNotDelivered
+        from ..service_url_policy import ServiceUrlPolicy
+
         conversation = shorten_conversation_id(str((reference.get("conversation") or {}).get("id")))
-        policy = self._unsigned_destinations
-        if policy is not None and not policy.allows(str(reference.get("serviceUrl"))):
+        settings = self._settings
+        if not settings.authenticates_requests and not ServiceUrlPolicy(
+            settings.allowed_service_urls, allow_loopback=not settings.running_in_azure
+        ).allows(str(reference.get("serviceUrl"))):
+            # Nothing vouches for an unsigned reference's serviceUrl: as for replies.
             logger.warning("notice not sent conversation=%s: serviceUrl not allowed", conversation)
             return NoticeResult.FAILED
         async with self._slots:
@@ -108,12 +107,12 @@ class NoticeSender:
             from botbuilder.integration.aiohttp import CloudAdapter
 
             from ..bot_authentication import create_bot_authentication
+            from ..connector_http import REPLY_TIMEOUT_SECONDS, ConnectorSession
 
-            self._adapter = CloudAdapter(create_bot_authentication(self._settings, self._connection))
+            connection = ConnectorSession(self._timeout_seconds or REPLY_TIMEOUT_SECONDS)
+            self._adapter = CloudAdapter(create_bot_authentication(self._settings, connection))
         return self._adapter
 
     async def aclose(self) -> None:
         if self._adapter is not None:
             await self._adapter.bot_framework_authentication.aclose()
-        else:
-            await self._connection.aclose()
