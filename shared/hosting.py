@@ -10,14 +10,15 @@ Core Tools and the local host do not:
   that).
 - ``WEBSITE_SKU`` on every plan (``FlexConsumption``, ``Dynamic``,
   ``ElasticPremium``, the Dedicated tier names).
-- ``CONTAINER_NAME`` on Linux Consumption and Flex Consumption instances.
 
-Any one of them is enough.
+Any one of them is enough. ``CONTAINER_NAME``, which the host also checks on
+Linux Consumption, is left out on purpose: container tools and CI machines set
+it too, and a developer's container would then refuse memory state.
 """
 
 from typing import Mapping
 
-AZURE_HOST_VARIABLES = ("WEBSITE_INSTANCE_ID", "WEBSITE_SKU", "CONTAINER_NAME")
+AZURE_HOST_VARIABLES = ("WEBSITE_INSTANCE_ID", "WEBSITE_SKU")
 
 
 def running_in_azure(environ: Mapping[str, str]) -> bool:

@@ -64,7 +64,8 @@ def test_blob_storage_may_reuse_the_function_apps_storage_account():
 
 # What each hosting plan sets, per the Functions host's own plan detection:
 # App Service based plans set WEBSITE_INSTANCE_ID; Linux and Flex Consumption
-# leave it empty and set CONTAINER_NAME; every plan sets WEBSITE_SKU.
+# leave it empty (and set CONTAINER_NAME, as many containers do); every plan
+# sets WEBSITE_SKU.
 AZURE_PLANS = {
     "Flex Consumption": {"WEBSITE_SKU": "FlexConsumption", "CONTAINER_NAME": "pod-1"},
     "Linux Consumption": {"WEBSITE_SKU": "Dynamic", "CONTAINER_NAME": "container-1"},
@@ -85,7 +86,8 @@ def test_on_every_azure_plan_a_deployed_app_without_state_storage_refuses_to_sta
 def test_a_developer_machine_is_not_azure():
     # What Core Tools and the local host set locally.
     local = {"FUNCTIONS_WORKER_RUNTIME": "python", "AzureWebJobsStorage": "UseDevelopmentStorage=true",
-             "WEBSITE_HOSTNAME": "localhost:7071", "WEBSITE_SKU": " "}
+             "WEBSITE_HOSTNAME": "localhost:7071", "WEBSITE_SKU": " ",
+             "CONTAINER_NAME": "a-dev-container"}
     assert not Settings.from_environment(local).running_in_azure
 
 
