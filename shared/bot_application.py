@@ -12,6 +12,7 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity
 
 from .activity_request import RejectedRequest, read_activity
+from .bot_credentials import credentials_factory_for
 from .bot_states import TurnConversationState, TurnUserState
 from .client_cache import (
     BoundedClientCache,
@@ -50,7 +51,10 @@ class BotApplication:
         use_bounded_openid_metadata()
         self.adapter = CloudAdapter(
             CachingBotFrameworkAuthentication(
-                ConfigurationBotFrameworkAuthentication(_AuthenticationConfig(settings))
+                ConfigurationBotFrameworkAuthentication(
+                    _AuthenticationConfig(settings),
+                    credentials_factory=credentials_factory_for(settings),
+                )
             )
         )
         self._connector_clients = BoundedClientCache()

@@ -17,6 +17,8 @@ from botframework.connector.auth import (
     JwtTokenValidation,
 )
 
+from .bot_credentials import ensure_fresh_token
+
 Client = TypeVar("Client")
 MAX_CLIENTS = 64
 
@@ -49,10 +51,14 @@ class CachingConnectorFactory(ConnectorFactory):
         self._cache = cache
 
     async def create(self, service_url: str, audience: str = None):
-        return await self._cache.get(
+        client = await self._cache.get(
             (self._app_id, audience, service_url),
             lambda: self._inner.create(service_url, audience),
         )
+        # A reused client keeps its credentials: a managed identity token is
+        # refreshed here, off msrest's synchronous path.
+        await ensure_fresh_token(client.config.credentials)
+        return client
 
 
 class CachingBotFrameworkAuthentication:
