@@ -7,6 +7,7 @@ through the worker's bounded connection. It imports no dialog code.
 
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 
+from .bot_credentials import credentials_factory_for
 from .client_cache import CachingBotFrameworkAuthentication
 from .connector_http import ConnectorSession
 from .settings import Settings
@@ -28,7 +29,9 @@ def create_bot_authentication(
     """botbuilder's authentication for ``settings``; its connector clients send
     through ``connection``."""
     return CachingBotFrameworkAuthentication(
-        ConfigurationBotFrameworkAuthentication(_AuthenticationConfig(settings)),
+        ConfigurationBotFrameworkAuthentication(
+            _AuthenticationConfig(settings), credentials_factory=credentials_factory_for(settings)
+        ),
         settings.microsoft_app_id,
         connection,
     )

@@ -18,6 +18,7 @@ from botframework.connector.auth import (
     JwtTokenValidation,
 )
 
+from .bot_credentials import ensure_fresh_token
 from .connector_http import ConnectorSession, use_bounded_pipeline
 
 Client = TypeVar("Client")
@@ -72,9 +73,13 @@ class CachingConnectorFactory(ConnectorFactory):
         self._connection = connection
 
     async def create(self, service_url: str, audience: str = None):
-        return await self._cache.get(
+        client = await self._cache.get(
             (self._app_id, audience, service_url), lambda: self._build(service_url, audience)
         )
+        # A reused client keeps its credentials: a managed identity token is
+        # refreshed here, on the loop, before the pipeline reads it.
+        await ensure_fresh_token(client.config.credentials)
+        return client
 
     async def _build(self, service_url: str, audience: str):
         client = await self._inner.create(service_url, audience)

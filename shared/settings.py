@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Optional, Tuple
 
+from .hosting import running_in_azure as _running_in_azure
+
 STORAGE_BACKENDS = ("memory", "blob", "cosmos")
 DEFAULT_EXPIRY_NOTICE = (
     "This conversation timed out after a while without messages. "
@@ -73,7 +75,7 @@ class Settings:
     def from_environment(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
         """Read and check the settings from ``environ`` (default: os.environ)."""
         env = _Environment(os.environ if environ is None else environ)
-        running_in_azure = bool(env.text("WEBSITE_INSTANCE_ID"))
+        running_in_azure = _running_in_azure(os.environ if environ is None else environ)
         state_storage = env.choice("StateStorage", STORAGE_BACKENDS, default="")
         if not state_storage:
             if running_in_azure:
@@ -149,6 +151,22 @@ class Settings:
         if self.microsoft_app_type == "SingleTenant" and self.microsoft_app_id:
             if not self.microsoft_app_tenant_id:
                 raise SettingsError("MicrosoftAppTenantId", "is required for a SingleTenant app")
+        if self.microsoft_app_type == "UserAssignedMSI":
+            self._check_managed_identity()
+
+    def _check_managed_identity(self):
+        """The identity signs the bot in: its client id and tenant, and no password."""
+        if not self.microsoft_app_id:
+            raise SettingsError(
+                "MicrosoftAppId", "is required for UserAssignedMSI: the identity's client id"
+            )
+        if not self.microsoft_app_tenant_id:
+            raise SettingsError("MicrosoftAppTenantId", "is required for UserAssignedMSI")
+        if self.microsoft_app_password:
+            raise SettingsError(
+                "MicrosoftAppPassword",
+                "must be empty for UserAssignedMSI: the managed identity signs the bot in",
+            )
 
     def _check_storage(self):
         required = {

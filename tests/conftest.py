@@ -19,6 +19,7 @@ from azure.cosmos.aio import CosmosClient
 from azure.storage.blob.aio import BlobServiceClient
 
 from shared import worker
+from shared.hosting import AZURE_HOST_VARIABLES
 from shared.settings import Settings
 from shared.storage import StateStores, create_state_stores
 from tests.servers import (
@@ -64,7 +65,8 @@ def cosmos_server() -> Iterator[CosmosServer]:
 @pytest.fixture
 async def fresh_worker(monkeypatch) -> AsyncIterator[None]:
     """The worker's singletons rebuilt from local defaults: memory, no credentials."""
-    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "StateStorage", "WEBSITE_INSTANCE_ID"):
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppType", "StateStorage",
+                 *AZURE_HOST_VARIABLES):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ExpireAfterSeconds", "30")
     await worker.reset_worker()

@@ -110,3 +110,71 @@ def test_lifecycle_texts_have_defaults_and_an_empty_value_turns_them_off():
 
 def test_zero_means_conversations_never_expire():
     assert Settings.from_environment({"ExpireAfterSeconds": "0"}).expire_after_seconds == 0
+
+
+# What each hosting plan sets, per the Functions host's own plan detection:
+# App Service based plans set WEBSITE_INSTANCE_ID; Linux and Flex Consumption
+# leave it empty (and set CONTAINER_NAME, as many containers do); every plan
+# sets WEBSITE_SKU.
+AZURE_PLANS = {
+    "Flex Consumption": {"WEBSITE_SKU": "FlexConsumption", "CONTAINER_NAME": "pod-1"},
+    "Linux Consumption": {"WEBSITE_SKU": "Dynamic", "CONTAINER_NAME": "container-1"},
+    "Windows Consumption": {"WEBSITE_SKU": "Dynamic", "WEBSITE_INSTANCE_ID": "abc"},
+    "Premium": {"WEBSITE_SKU": "ElasticPremium", "WEBSITE_INSTANCE_ID": "abc"},
+    "Dedicated": {"WEBSITE_SKU": "PremiumV3", "WEBSITE_INSTANCE_ID": "abc"},
+}
+
+
+@pytest.mark.parametrize("plan", AZURE_PLANS)
+def test_on_every_azure_plan_a_deployed_app_without_state_storage_refuses_to_start(plan):
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_environment(AZURE_PLANS[plan])
+    assert raised.value.setting == "StateStorage"
+    chosen = {"StateStorage": "memory", "AllowUnauthenticatedRequests": "true"}
+    assert Settings.from_environment({**AZURE_PLANS[plan], **chosen}).running_in_azure
+
+
+@pytest.mark.parametrize("plan", AZURE_PLANS)
+def test_on_every_azure_plan_an_app_without_credentials_refuses_to_start(plan):
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_environment({**AZURE_PLANS[plan], "StateStorage": "cosmos",
+                                   "CosmosDbEndpoint": "https://x/", "CosmosDbDatabaseId": "d",
+                                   "CosmosDbUserStateContainerId": "u",
+                                   "CosmosDbConversationStateContainerId": "c"})
+    assert raised.value.setting == "MicrosoftAppId"
+
+
+def test_a_developer_machine_is_not_azure():
+    # What Core Tools and the local host set locally.
+    local = {"FUNCTIONS_WORKER_RUNTIME": "python", "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+             "WEBSITE_HOSTNAME": "localhost:7071", "WEBSITE_SKU": " ",
+             "CONTAINER_NAME": "a-dev-container"}
+    assert not Settings.from_environment(local).running_in_azure
+
+
+MANAGED_IDENTITY = {
+    "MicrosoftAppType": "UserAssignedMSI",
+    "MicrosoftAppId": "11111111-1111-1111-1111-111111111111",
+    "MicrosoftAppTenantId": "22222222-2222-2222-2222-222222222222",
+}
+
+
+def test_a_managed_identity_bot_needs_no_password_and_authenticates_requests():
+    settings = Settings.from_environment(MANAGED_IDENTITY)
+    assert settings.microsoft_app_type == "UserAssignedMSI"
+    assert settings.microsoft_app_password == ""
+    assert settings.authenticates_requests
+
+
+@pytest.mark.parametrize(
+    "change, setting",
+    [
+        ({"MicrosoftAppId": ""}, "MicrosoftAppId"),
+        ({"MicrosoftAppTenantId": ""}, "MicrosoftAppTenantId"),
+        ({"MicrosoftAppPassword": "left-over-secret"}, "MicrosoftAppPassword"),
+    ],
+)
+def test_a_managed_identity_bot_names_what_is_missing_or_must_go(change, setting):
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_environment({**MANAGED_IDENTITY, **change})
+    assert raised.value.setting == setting
