@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 
 from shared.bot_application import BotApplication
+from shared.lifecycle import set_conversation_timeout
 from shared.lifecycle.rules import LifecycleRules
 from shared.lifecycle.sweep import sweep
 from tests.channel_stub import ChannelStub
@@ -39,6 +40,20 @@ class LifecycleBot:
         result = await self.chat(conversation_id).post(activity)
         assert result.status == 200, result
         return self.channel.texts[before:]
+
+    async def say_setting_timeout(self, conversation_id: str, text: str, seconds) -> list:
+        """Say ``text`` in a turn whose dialog sets its conversation's own timeout."""
+        dialog_step = self.app.bot.on_message_activity
+
+        async def with_own_timeout(turn_context):
+            set_conversation_timeout(turn_context, seconds)
+            await dialog_step(turn_context)
+
+        self.app.bot.on_message_activity = with_own_timeout
+        try:
+            return await self.say(conversation_id, text)
+        finally:
+            self.app.bot.on_message_activity = dialog_step
 
     async def sweep(self):
         return await sweep(

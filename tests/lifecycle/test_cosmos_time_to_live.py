@@ -2,7 +2,6 @@
 
 import pytest
 
-from shared.lifecycle import set_conversation_timeout
 from tests.conftest import TEST_COSMOS_TIME_TO_LIVE, TEST_EXPIRE_AFTER_SECONDS
 from tests.storage.raw_records import raw_record
 
@@ -15,27 +14,12 @@ async def stored_ttl(bot, conversation_id):
     return document.get("ttl")
 
 
-async def say_with_timeout(bot, conversation_id, seconds):
-    dialog_step = bot.app.bot.on_message_activity
-
-    async def with_timeout(turn_context):
-        if seconds is not None:
-            set_conversation_timeout(turn_context, seconds)
-        await dialog_step(turn_context)
-
-    bot.app.bot.on_message_activity = with_timeout
-    try:
-        await bot.say(conversation_id, "hi")
-    finally:
-        bot.app.bot.on_message_activity = dialog_step
-
-
 async def test_each_record_lives_at_least_as_long_as_its_conversation(lifecycle_bot):
     bot = lifecycle_bot
     margin = TEST_COSMOS_TIME_TO_LIVE - TEST_EXPIRE_AFTER_SECONDS
-    await say_with_timeout(bot, "default", None)
-    await say_with_timeout(bot, "long", 24 * 3600)
-    await say_with_timeout(bot, "never", 0)
+    await bot.say("default", "hi")
+    await bot.say_setting_timeout("long", "hi", 24 * 3600)
+    await bot.say_setting_timeout("never", "hi", 0)
 
     assert await stored_ttl(bot, "default") is None  # the container's own
     assert await stored_ttl(bot, "long") == 24 * 3600 + margin

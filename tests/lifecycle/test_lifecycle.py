@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 import pytest
 
 from shared.expiring_bot import WELCOME_BACK
-from shared.lifecycle import set_conversation_timeout
 from tests.lifecycle.conftest import EXPIRE, NOTICE, WARN_BEFORE, WARNING
 
 TRANSPORT_PROMPT = "Please enter your mode of transport. (1) Car, (2) Bus, or (3) Bicycle"
@@ -99,15 +98,7 @@ async def test_a_message_after_the_warning_starts_a_new_idle_period(lifecycle_bo
 
 async def test_a_conversation_can_have_its_own_timeout(lifecycle_bot):
     bot = lifecycle_bot
-    dialog_step = bot.app.bot.on_message_activity
-
-    async def a_step_that_takes_ten_minutes(turn_context):
-        set_conversation_timeout(turn_context, 600)
-        await dialog_step(turn_context)
-
-    bot.app.bot.on_message_activity = a_step_that_takes_ten_minutes
-    await bot.say("patient", "hi")
-    bot.app.bot.on_message_activity = dialog_step
+    await bot.say_setting_timeout("patient", "hi", 600)  # a step that takes ten minutes
     bot.clock.advance(EXPIRE + 1)
     assert (await bot.sweep()).expired == 0
     assert await bot.say("patient", "Car") == ["Please enter your name."]  # not expired
@@ -119,15 +110,7 @@ async def test_a_conversation_can_have_its_own_timeout(lifecycle_bot):
 
 async def test_a_conversation_set_to_never_expire_is_left_alone(lifecycle_bot):
     bot = lifecycle_bot
-    dialog_step = bot.app.bot.on_message_activity
-
-    async def forever(turn_context):
-        set_conversation_timeout(turn_context, 0)
-        await dialog_step(turn_context)
-
-    bot.app.bot.on_message_activity = forever
-    await bot.say("forever", "hi")
-    bot.app.bot.on_message_activity = dialog_step
+    await bot.say_setting_timeout("forever", "hi", 0)
     bot.clock.advance(10 * 365 * 24 * 3600)
     report = await bot.sweep()
     assert (report.scanned, report.warned, report.expired) == (0, 0, 0)
