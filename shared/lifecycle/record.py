@@ -23,7 +23,7 @@ import math
 from enum import Enum
 from typing import Any, Mapping, MutableMapping, Optional
 
-from ..storage.due_records import DUE_AT, EXPIRED, LAST_ACCESSED, LIFECYCLE, due_time
+from ..storage.due_records import DUE_AT, EXPIRED, LAST_ACCESSED, LIFECYCLE, as_time, due_time
 from ..storage.last_accessed import parse_last_accessed
 from .rules import LifecycleRules
 
@@ -36,12 +36,6 @@ class Step(Enum):
     WARN = "warn"
     EXPIRE = "expire"
     REMOVE = "remove"
-
-
-def _number(value: object) -> Optional[float]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
 
 
 def _lifecycle(document: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -83,12 +77,12 @@ def idle_if_expired(document: Mapping[str, Any], now: float, rules: LifecycleRul
     last = parse_last_accessed(document.get(LAST_ACCESSED))
     if is_tombstone(document):
         expired = document[EXPIRED]
-        last = parse_last_accessed(expired.get(LAST_ACCESSED)) or _number(expired.get("At"))
+        last = parse_last_accessed(expired.get(LAST_ACCESSED)) or as_time(expired.get("At"))
         return now - last if last is not None else 0.0
     if last is None:
         return None
     if has_due_time(document):
-        expires_at = _number(_lifecycle(document).get("ExpiresAt"))
+        expires_at = as_time(_lifecycle(document).get("ExpiresAt"))
         return now - last if expires_at is not None and expires_at <= now else None
     if rules.expire_after_seconds and now - last >= rules.expire_after_seconds:
         return now - last
@@ -134,7 +128,7 @@ def due_step(document: Mapping[str, Any], now: float, rules: LifecycleRules) -> 
     if idle_if_expired(document, now, rules) is not None:
         return Step.EXPIRE
     lifecycle = _lifecycle(document)
-    warn_at = _number(lifecycle.get("WarnAt"))
+    warn_at = as_time(lifecycle.get("WarnAt"))
     if warn_at is not None and warn_at <= now and not lifecycle.get("Warned"):
         return Step.WARN
     return None

@@ -21,7 +21,7 @@ import logging
 import time
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Optional
 
 from ..clock import Clock, system_clock
 from ..expiry_log import log_expiry, shorten_conversation_id, split_conversation_key
@@ -35,6 +35,7 @@ from .record import (
     tombstone,
     warned_fields,
 )
+from .notices import NoticeResult, NoticeSender
 from .rules import LifecycleRules
 
 SWEEP_CONCURRENCY = 16  # records handled at once
@@ -74,13 +75,12 @@ async def sweep(
     batch_size: int,
     clock: Clock = system_clock,
     step_timeout_seconds: float = 10.0,
-    notices: Optional[Any] = None,
+    notices: Optional[NoticeSender] = None,
     concurrency: int = SWEEP_CONCURRENCY,
 ) -> SweepReport:
     """Warn, expire and remove up to ``batch_size`` due records of ``store``.
 
-    ``notices`` sends the expiry notice and the warning (a
-    ``shared.lifecycle.notices.NoticeSender``); without one, none is sent.
+    ``notices`` sends the expiry notice and the warning; without one, none is sent.
     Records beyond the batch are left for the next run. A failing listing
     ends the run; a failing record is counted and the others go on. Nothing
     is written without its e_tag check, so the next run finishes the job.
@@ -184,7 +184,7 @@ class _SweepRun:
         if not text or self._notices is None or reference is None:
             return
         result = await self._notices.send(reference, text, self._message_deadline)
-        if result.name == "SENT":
+        if result is NoticeResult.SENT:
             self._report.notices_sent += 1
         else:
             self._report.notices_failed += 1

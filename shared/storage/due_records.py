@@ -19,12 +19,16 @@ EXPIRED = "Expired"
 SWEEP_FIELDS = (LAST_ACCESSED, LIFECYCLE, DUE_AT, EXPIRED)
 
 
-def due_time(fields: Mapping[str, Any]) -> Optional[float]:
-    """The stored DueAt as a number; None when null, absent or not a number."""
-    value = fields.get(DUE_AT)
+def as_time(value: object) -> Optional[float]:
+    """A stored epoch time as a float; None for anything but a finite number."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
+
+
+def due_time(fields: Mapping[str, Any]) -> Optional[float]:
+    """The stored DueAt as a number; None when null, absent or not a number."""
+    return as_time(fields.get(DUE_AT))
 
 
 def is_due(fields: Mapping[str, Any], now: float, legacy_cutoff: float) -> bool:
