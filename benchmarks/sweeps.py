@@ -55,7 +55,7 @@ class SweepResult:
     stale: int
     seconds: float
     cpu_seconds: float
-    deleted: int
+    expired: int
     requests: Counter
     populate_seconds: float = 0.0
 

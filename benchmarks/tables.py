@@ -160,7 +160,7 @@ def sweep_table(results: Measurements, sizes: Sequence[int]) -> Table:
     table = Table(
         "Sweep: 1 % of the stored conversations stale",
         ["backend", "stored", "stale", "sweep s", "CPU s", "requests (by kind)",
-         "deleted", "time vs previous size", "fill s"],
+         "expired", "time vs previous size", "fill s"],
     )
     for backend in BACKENDS:
         previous = None
@@ -170,7 +170,7 @@ def sweep_table(results: Measurements, sizes: Sequence[int]) -> Table:
                 continue
             table.add(
                 results.labels[backend], f"{size:,}", f"{run.stale:,}", number(run.seconds, 3),
-                number(run.cpu_seconds, 3), _requests(run), f"{run.deleted:,}",
+                number(run.cpu_seconds, 3), _requests(run), f"{run.expired:,}",
                 ratio(run.seconds, previous.seconds) if previous else "", number(run.populate_seconds),
             )
             previous = run
