@@ -15,7 +15,7 @@ from azure.cosmos import PartitionKey
 from azure.cosmos.aio import CosmosClient, DatabaseProxy
 
 from shared.settings import Settings
-from shared.storage.cosmos_containers import LAST_ACCESSED_INDEX_PATH
+from shared.storage.cosmos_containers import DUE_AT_INDEX_PATH, LAST_ACCESSED_INDEX_PATH
 from shared.storage.cosmos_key_escape import cosmos_id_for
 from shared.storage.cosmos_store import create_cosmos_stores
 from shared.storage.stored_document import flatten_item
@@ -57,7 +57,7 @@ async def test_first_use_creates_the_containers_the_sweep_and_ttl_need(
     assert conversation["defaultTtl"] == settings.cosmos_db_time_to_live
     assert conversation["partitionKey"]["paths"] == ["/id"]
     indexed = [path["path"] for path in conversation["indexingPolicy"]["includedPaths"]]
-    assert LAST_ACCESSED_INDEX_PATH in indexed
+    assert LAST_ACCESSED_INDEX_PATH in indexed and DUE_AT_INDEX_PATH in indexed
     # and the user container keeps profiles for good
     user = await container_properties(settings, settings.cosmos_db_user_state_container_id)
     assert user.get("defaultTtl") in (None, -1)
@@ -236,3 +236,34 @@ async def test_without_a_key_the_client_signs_in_with_azure_ad(settings_for_back
         await stores.aclose()
     assert credential.scopes and all(scope.endswith("/.default") for scope in credential.scopes)
     assert credential.closed
+
+
+@COSMOS_BACKENDS
+async def test_a_container_made_by_the_first_version_gains_the_due_time_index(
+    settings_for_backend, state_stores
+):
+    # given a conversation container that indexes only LastAccessedTime, as
+    # the first version created it
+    settings = settings_for_backend
+    first_version_policy = {
+        "indexingMode": "consistent",
+        "automatic": True,
+        "includedPaths": [{"path": LAST_ACCESSED_INDEX_PATH}],
+        "excludedPaths": [{"path": "/*"}],
+    }
+    async with opened_database(settings) as database:
+        await database.create_container(
+            settings.cosmos_db_conversation_state_container_id,
+            PartitionKey("/id"),
+            default_ttl=settings.cosmos_db_time_to_live,
+            indexing_policy=first_version_policy,
+        )
+    # when the stores are first used
+    await state_stores.conversation.read(["anything"])
+    # then the sweep's query on DueAt is indexed too, and the TTL is unchanged
+    conversation = await container_properties(
+        settings, settings.cosmos_db_conversation_state_container_id
+    )
+    indexed = [path["path"] for path in conversation["indexingPolicy"]["includedPaths"]]
+    assert DUE_AT_INDEX_PATH in indexed and LAST_ACCESSED_INDEX_PATH in indexed
+    assert conversation["defaultTtl"] == settings.cosmos_db_time_to_live
