@@ -1,6 +1,5 @@
 """Both functions called the way the Functions host calls them."""
 
-import asyncio
 import json
 
 import azure.functions as func

@@ -3,7 +3,6 @@
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 from tools.ignore_rules import is_ignored, parse_rules
 from tools.publish_package import PROJECT_ROOT, build_package
