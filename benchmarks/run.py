@@ -48,8 +48,8 @@ SLOW_SERVER_NOTE = (
     "On the Cosmos-compatible server every query copies the whole collection (its query "
     "engine, @zeit/cosmosdb-query, builds the row list with one array copy per document), "
     "so a query's time grows with the square of the documents stored, whatever it selects. "
-    "Real Cosmos answers the sweep's query from the LastAccessedTime index; the requests "
-    "column is what it charges for."
+    "Real Cosmos answers the sweep's query from its DueAt and LastAccessedTime indexes; the "
+    "requests column is what it charges for."
 )
 
 
