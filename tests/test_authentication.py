@@ -15,6 +15,7 @@ from shared.openid_metadata import BoundedOpenIdMetadata
 from shared.settings import Settings
 from shared.storage import StateStores
 from shared.storage.memory_store import MemoryStore
+from tests.loop_ticks import loop_ticks
 from tests.chat_driver import FakeClock, message
 
 APP_ID = "00000000-0000-0000-0000-000000000001"
@@ -83,23 +84,12 @@ async def test_missing_or_malformed_tokens_get_401_and_store_nothing(app, stores
 @pytest.mark.usefixtures("unreachable_identity_endpoint")
 @pytest.mark.parametrize("expires_in", [3600, -3600])
 async def test_forged_or_expired_tokens_get_401_without_stalling_the_worker(app, stores, expires_in):
-    ticks = 0
-
-    async def ticker():
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    ticking = asyncio.create_task(ticker())
-    try:
+    async with loop_ticks() as ticks:
         result = await asyncio.wait_for(
             post(app, {"authorization": f"Bearer {forged_token(expires_in)}"}), timeout=30
         )
-    finally:
-        ticking.cancel()
     assert result.status == 401
-    assert ticks > 10, "the event loop was blocked while the identity endpoint hung"
+    assert ticks.count > 10, "the event loop was blocked while the identity endpoint hung"
     assert [r async for r in stores.conversation.find_due(float("inf"), float("inf"))] == []
 
 

@@ -29,6 +29,7 @@ import messages_function
 from shared import worker
 from shared.bot_credentials import ManagedIdentityTokenUnavailable
 from shared.openid_metadata import BoundedOpenIdMetadata
+from tests.loop_ticks import loop_ticks
 from tests.chat_driver import message
 
 pytestmark = pytest.mark.usefixtures("fresh_worker")
@@ -179,22 +180,11 @@ async def test_an_expired_token_is_replaced_before_the_next_reply(azure):
 
 async def test_a_slow_identity_endpoint_does_not_stall_the_worker(azure):
     azure.token_delay = 1.0
-    ticks = 0
-
-    async def ticker():
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    ticking = asyncio.create_task(ticker())
-    try:
+    async with loop_ticks() as ticks:
         response = await post_message(azure, "hi")
-    finally:
-        ticking.cancel()
     assert response.status_code == 200
     assert azure.channel_posts[0]["authorization"] == "Bearer msi-token-1"
-    assert ticks > 50, "the event loop was blocked while the token was fetched"
+    assert ticks.count > 50, "the event loop was blocked while the token was fetched"
 
 
 async def test_a_request_not_signed_by_the_channel_gets_401_and_no_token_is_fetched(azure):
