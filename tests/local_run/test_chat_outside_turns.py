@@ -10,22 +10,16 @@ import io
 import os
 import pty
 import sys
+import time
 from pathlib import Path
 
 import aiohttp
 import pytest
-from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import (
-    Activity,
-    ChannelAccount,
-    ConversationAccount,
-    ConversationReference,
-)
-
 from local_run.chat import ChatClient, run_chat
 from local_run.chat_activities import Conversation
 from local_run.host import start_host
+from shared.lifecycle.notices import NoticeResult, NoticeSender
+from shared.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRANSPORT_PROMPT = "Please enter your mode of transport."
@@ -41,32 +35,23 @@ async def host(fresh_worker):  # pylint: disable=unused-argument
     await running.stop()
 
 
-class _AnonymousBot:
-    """The attribute names botbuilder's authentication reads; empty as in a local run."""
-
-    APP_ID = ""
-    APP_PASSWORD = ""
-    APP_TYPE = "MultiTenant"
-    APP_TENANTID = ""
-
-
 async def send_proactively(service_url: str, conversation_id: str, last_activity_id: str, *texts):
-    """What the sweeper does: continue the conversation from its stored reference."""
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_AnonymousBot()))
-    reference = ConversationReference(
-        activity_id=last_activity_id,
-        bot=ChannelAccount(id="bot", name="Bot"),
-        user=ChannelAccount(id="ada", name="ada"),
-        conversation=ConversationAccount(id=conversation_id),
-        channel_id="emulator",
-        service_url=service_url,
-    )
-
-    async def send(turn_context: TurnContext) -> None:
+    """What the sweeper does: send into the conversation from its stored reference."""
+    sender = NoticeSender(Settings())
+    reference = {
+        "activityId": last_activity_id,
+        "bot": {"id": "bot", "name": "Bot"},
+        "user": {"id": "ada", "name": "ada"},
+        "conversation": {"id": conversation_id},
+        "channelId": "emulator",
+        "serviceUrl": service_url,
+    }
+    try:
         for text in texts:
-            await turn_context.send_activity(Activity(type="message", text=text))
-
-    await adapter.continue_conversation(reference, send, bot_app_id="")
+            result = await sender.send(reference, text, time.monotonic() + 30)
+            assert result is NoticeResult.SENT
+    finally:
+        await sender.aclose()
 
 
 class IdleUser:
