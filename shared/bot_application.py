@@ -18,7 +18,7 @@ from .expiring_bot import ExpiringDialogBot
 from .http_result import HttpResult
 from .lifecycle.rules import LifecycleRules
 from .openid_metadata import use_bounded_openid_metadata
-from .service_url_policy import ServiceUrlPolicy
+from .service_url_policy import unsigned_destinations
 from .settings import Settings
 from .storage import ETagConflict, StateStores, StorageUnavailable
 from .turn_errors import TurnErrorHandler
@@ -37,13 +37,7 @@ class BotApplication:
         self._authentication = create_bot_authentication(settings, ConnectorSession())
         self.adapter = CloudAdapter(self._authentication)
         # Without credentials nothing vouches for an activity's serviceUrl.
-        self._unsigned_destinations = (
-            None
-            if settings.authenticates_requests
-            else ServiceUrlPolicy(
-                settings.allowed_service_urls, allow_loopback=not settings.running_in_azure
-            )
-        )
+        self._unsigned_destinations = unsigned_destinations(settings)
         self.adapter.on_turn_error = TurnErrorHandler(
             trace_to_emulator=not settings.running_in_azure
         )

@@ -10,11 +10,14 @@ never allowed implicitly.
 """
 
 from dataclasses import dataclass
-from typing import Iterable, Tuple
+from typing import TYPE_CHECKING, Iterable, Optional, Tuple
 
 from yarl import URL
 
 from .http_urls import is_loopback_host, parse_http_url
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,12 @@ class ServiceUrlPolicy:
         if not allowed:
             return "no serviceUrl is allowed without credentials; list one in AllowedServiceUrls"
         return f"allowed without credentials: {', '.join(allowed)} (AllowedServiceUrls)"
+
+
+def unsigned_destinations(settings: "Settings") -> Optional[ServiceUrlPolicy]:
+    """The policy for activities nobody signed; None when the bot authenticates them."""
+    if settings.authenticates_requests:
+        return None
+    return ServiceUrlPolicy(
+        settings.allowed_service_urls, allow_loopback=not settings.running_in_azure
+    )

@@ -58,13 +58,11 @@ class NoticeSender:
         """
         # pylint: disable=import-outside-toplevel
         from ..connector_http import ReplyNotDelivered
-        from ..service_url_policy import ServiceUrlPolicy
+        from ..service_url_policy import unsigned_destinations
 
         conversation = shorten_conversation_id(str((reference.get("conversation") or {}).get("id")))
-        settings = self._settings
-        if not settings.authenticates_requests and not ServiceUrlPolicy(
-            settings.allowed_service_urls, allow_loopback=not settings.running_in_azure
-        ).allows(str(reference.get("serviceUrl"))):
+        policy = unsigned_destinations(self._settings)
+        if policy is not None and not policy.allows(str(reference.get("serviceUrl"))):
             # Nothing vouches for an unsigned reference's serviceUrl: as for replies.
             logger.warning("notice not sent conversation=%s: serviceUrl not allowed", conversation)
             return NoticeResult.FAILED
