@@ -109,6 +109,9 @@ def free_port(preferred: Optional[int] = None) -> int:
     """``preferred`` if nothing listens there, else a port the OS picks."""
     if preferred is not None:
         with socket.socket() as probe:
+            # As the servers do (Node sets it): connections a previous run left
+            # in TIME-WAIT do not make the port taken.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((HOST, preferred))
                 return preferred
