@@ -19,7 +19,7 @@ from urllib.parse import quote
 import aiohttp
 
 from shared.storage.cosmos_key_escape import cosmos_id_for
-from shared.storage.stored_document import flatten_item
+from shared.storage.state_json import to_document
 
 API_VERSION = "2018-12-31"
 CONCURRENCY = 64
@@ -45,7 +45,7 @@ async def upsert_records(
 
         async def upsert(state_key: str, state: Dict):
             document_id = cosmos_id_for(state_key)
-            body = {"id": document_id, "realId": state_key, "document": flatten_item(state)}
+            body = {"id": document_id, "realId": state_key, "document": to_document(state)}
             date = formatdate(usegmt=True)
             headers = {
                 "authorization": _authorization(key, "POST", resource_link, date),

@@ -61,7 +61,7 @@ async def test_an_unreadable_user_record_fails_the_turn_and_is_kept_as_it_was(
     backend = settings_for_backend.state_storage
     key = "test/users/user-1"
     kinds = unreadable_records(backend, key)
-    kind = "a constructor that raises" if backend != "memory" else "cannot be copied"
+    kind = "a constructor that raises"
     # given a user whose profile record cannot be read
     await plant(settings_for_backend, state_stores, "user", key, kinds[kind])
     before = await raw_record(settings_for_backend, state_stores, "user", key)

@@ -26,7 +26,7 @@ from .azure_errors import unavailable_on_outage
 from .errors import ETagConflict, MalformedRecord, StorageUnavailable
 from .record_body import UnreadableBody
 from .store_items import e_tag_of, is_conditional
-from .stored_document import flatten_item, restore_item
+from .state_json import from_document, to_document
 from .sweepable import SweepableStore
 
 C = TypeVar("C")
@@ -93,7 +93,7 @@ class RecordStore(SweepableStore, ABC, Generic[C]):
             key: e_tag_of(item) if is_conditional(e_tag_of(item)) else None
             for key, item in changes.items()
         }
-        documents = {key: flatten_item(item) for key, item in changes.items()}
+        documents = {key: to_document(item) for key, item in changes.items()}
         async with self._storage_call():
             container = await self._container()
             for key, document in documents.items():
@@ -162,6 +162,6 @@ def _restored(key: str, record: StoredRecord) -> object:
     if record.key != key:
         raise MalformedRecord(key, record.e_tag, "realId does not match its key")
     try:
-        return restore_item(record.document, record.e_tag)
+        return from_document(record.document, record.e_tag)
     except UnreadableBody as unreadable:
         raise MalformedRecord(key, record.e_tag, unreadable.reason) from None

@@ -3,7 +3,7 @@
 from shared.storage import MalformedRecord
 from shared.storage.memory_store import MemoryStore
 from tests.chat_driver import message
-from tests.storage.raw_records import Uncopyable
+from tests.storage.raw_records import NOT_JSON
 
 KEY = "test/conversations/conversation-1"
 TRANSPORT_PROMPT = "Please enter your mode of transport. (1) Car, (2) Bus, or (3) Bicycle"
@@ -39,7 +39,7 @@ async def test_a_conversation_saved_by_another_turn_meanwhile_is_not_overwritten
         await store.write({KEY: {"LastAccessedTime": 1, "by": "the other turn"}})
 
     store = RewrittenAfterReadStore(another_turn_saves)
-    planted(store, Uncopyable(), "unreadable")
+    planted(store, NOT_JSON, "unreadable")
     app.conversation_state._storage = store  # pylint: disable=protected-access
     # when this turn saves
     result = await chat.post(message("hi"))
@@ -52,10 +52,10 @@ async def test_a_conversation_record_still_unreadable_at_save_is_replaced(app, c
     # given an unreadable record that changes, still unreadable, during the
     # turn (as when a sweep marks it)
     async def marked_meanwhile(store):
-        planted(store, Uncopyable(), "marked")
+        planted(store, NOT_JSON, "marked")
 
     store = RewrittenAfterReadStore(marked_meanwhile)
-    planted(store, Uncopyable(), "unreadable")
+    planted(store, NOT_JSON, "unreadable")
     app.conversation_state._storage = store  # pylint: disable=protected-access
     # when the user writes, then the conversation starts over and is saved
     assert await chat.say("hi") == [TRANSPORT_PROMPT]

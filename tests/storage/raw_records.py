@@ -19,7 +19,7 @@ from shared.storage.cosmos_key_escape import cosmos_id_for
 
 STALE_TIME = 12  # a LastAccessedTime long past, in epoch seconds
 
-# Documents whose envelope is fine but whose content jsonpickle cannot rebuild.
+# Documents whose envelope is fine but whose content cannot be rebuilt as state.
 UNRESTORABLE_DOCUMENTS = {
     "a constructor that raises": {
         "LastAccessedTime": STALE_TIME,
@@ -62,28 +62,33 @@ def unreadable_cosmos_documents(key: str) -> Dict[str, dict]:
     }
 
 
+def record_holding(backend: str, key: str, document: dict) -> object:
+    """The raw record ``backend`` keeps for ``document`` stored under ``key``."""
+    if backend == "memory":
+        return json.dumps(document)
+    body = {"realId": key, "document": document}
+    return _json(body) if backend == "blob" else body
+
+
 def unrestorable_records(backend: str, key: str) -> Dict[str, object]:
     """Raw records of ``key`` with a good envelope and an unrestorable document."""
-    bodies = {
-        kind: {"realId": key, "document": document}
+    return {
+        kind: record_holding(backend, key, document)
         for kind, document in UNRESTORABLE_DOCUMENTS.items()
     }
-    if backend == "blob":
-        return {kind: _json(body) for kind, body in bodies.items()}
-    return bodies
 
 
-class Uncopyable:
-    """A memory record that cannot be copied out, the one way memory can hold a bad record."""
-
-    def __deepcopy__(self, memo):
-        raise TypeError("cannot be copied")
+NOT_JSON = "\x00\x01 not json"
 
 
 def unreadable_records(backend: str, key: str) -> Dict[str, object]:
     """Every kind of unreadable raw record of ``key`` that ``backend`` can hold."""
     if backend == "memory":
-        return {"cannot be copied": Uncopyable()}
+        return {
+            "not JSON": NOT_JSON,
+            "JSON but not an object": json.dumps([key]),
+            **unrestorable_records(backend, key),
+        }
     if backend == "blob":
         return {**unreadable_blobs(key), **unrestorable_records(backend, key)}
     return {**unreadable_cosmos_documents(key), **unrestorable_records(backend, key)}
@@ -148,7 +153,7 @@ async def raw_record(settings: Settings, stores: StateStores, which: str, key: s
         found = store._records.get(key)  # pylint: disable=protected-access
         if found is None:
             return None
-        return id(found), store._e_tags[key]  # pylint: disable=protected-access
+        return found, store._e_tags[key]  # pylint: disable=protected-access
     if backend == "blob":
         async with blob_container(settings, which) as container:
             blob = container.get_blob_client(blob_name_for(key))

@@ -1,5 +1,7 @@
 """What every state store promises beyond botbuilder's suite: ETags and keys."""
 
+from datetime import datetime
+
 import pytest
 
 from shared.storage import ETagConflict
@@ -100,17 +102,21 @@ async def test_keys_that_escape_alike_stay_apart(state_stores):
     assert {key: item["key"] for key, item in read.items()} == {key: key for key in keys}
 
 
-async def test_objects_come_back_as_objects_with_their_e_tag(state_stores):
+async def test_state_with_no_json_form_is_refused_naming_it_and_nothing_is_stored(state_stores):
+    # Stored documents are plain JSON: an object is neither pickled nor
+    # half-written, and the error says what to change.
     store = state_stores.user
-    await store.write({"profile": Profile("Ada", 36)})
-    profile = (await store.read(["profile"]))["profile"]
-    assert isinstance(profile, Profile)
-    assert (profile.name, profile.age) == ("Ada", 36)
-    assert profile.e_tag
-    profile.age = 37
-    await store.write({"profile": profile})
-    with pytest.raises(ETagConflict):
-        await store.write({"profile": profile})  # its e_tag is now stale
+    await store.write({"kept": {"count": 1}})
+    kept = (await store.read(["kept"]))["kept"]
+    for changes in (
+        {"profile": Profile("Ada", 36)},
+        {"profile": {"name": "Ada", "joined": datetime(2026, 1, 1)}},
+        {"kept": {**kept, "count": 2}, "profile": {"tags": {"a", "b"}}},
+    ):
+        with pytest.raises(TypeError, match="Profile|datetime|set"):
+            await store.write(changes)
+    found = await store.read(["kept", "profile"])
+    assert list(found) == ["kept"] and found["kept"]["count"] == 1
 
 
 async def test_conversation_and_user_state_live_apart(state_stores):

@@ -1,0 +1,122 @@
+"""botbuilder.schema objects (an Activity, its accounts, attachments, card
+actions) to and from their wire JSON: the camelCase form a channel sends.
+
+msrest's own serializer does the same with type checks a stored prompt does
+not need, at ten times the cost; a dialog's state holds one or two of these
+per turn. Only the classes botbuilder.schema defines are ever built.
+"""
+
+from datetime import datetime
+from enum import Enum
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Tuple
+
+# (attribute, JSON key, element kind, model class or None); kind is one of
+# "value", "list", "dict" and "time".
+_Field = Tuple[str, str, str, Optional[type]]
+
+
+def model_to_json(model: Any) -> Dict[str, Any]:
+    """``model``'s wire JSON, leaving out what is unset."""
+    data: Dict[str, Any] = {}
+    for attribute, key, kind, _ in _fields(type(model)):
+        value = getattr(model, attribute, None)
+        if value is None:
+            continue
+        if kind == "list":
+            data[key] = [_value_to_json(element) for element in value]
+        elif kind == "dict":
+            data[key] = {name: _value_to_json(element) for name, element in value.items()}
+        else:
+            data[key] = _value_to_json(value)
+    extra = getattr(model, "additional_properties", None)
+    if extra:
+        for key, value in extra.items():
+            data.setdefault(key, value)
+    return data
+
+
+def model_from_json(class_name: str, data: Any) -> Any:
+    """The botbuilder.schema ``class_name`` object ``data`` describes.
+
+    ValueError if ``data`` is not a JSON object or names no schema class.
+    """
+    model_class = schema_class(class_name)
+    if model_class is None:
+        raise ValueError(f"{class_name} is not a botbuilder.schema class")
+    return _model_from_json(model_class, data)
+
+
+def _model_from_json(model_class: type, data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise ValueError(f"a {model_class.__name__} is not a JSON object")
+    model = model_class.__new__(model_class)
+    values = model.__dict__
+    known = set()
+    for attribute, key, kind, element_class in _fields(model_class):
+        known.add(key)
+        value = data.get(key)
+        if value is not None:
+            value = _field_from_json(value, kind, element_class)
+        values[attribute] = value
+    values["additional_properties"] = {
+        key: value for key, value in data.items() if key not in known
+    }
+    return model
+
+
+def _field_from_json(value: Any, kind: str, element_class: Optional[type]) -> Any:
+    if kind == "time":
+        return datetime.fromisoformat(value) if isinstance(value, str) else value
+    if element_class is None:
+        return value
+    if kind == "list":
+        if not isinstance(value, list):
+            raise ValueError("a list of schema objects is not a JSON array")
+        return [_model_from_json(element_class, element) for element in value]
+    if kind == "dict":
+        if not isinstance(value, dict):
+            raise ValueError("a map of schema objects is not a JSON object")
+        return {name: _model_from_json(element_class, element) for name, element in value.items()}
+    return _model_from_json(element_class, value)
+
+
+def _value_to_json(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(type(value), "_attribute_map"):
+        return model_to_json(value)
+    return value
+
+
+@lru_cache(maxsize=None)
+def _fields(model_class: type) -> Tuple[_Field, ...]:
+    """How each attribute of ``model_class`` maps to JSON, worked out once per class."""
+    fields: List[_Field] = []
+    for attribute, spec in getattr(model_class, "_attribute_map", {}).items():
+        if attribute == "additional_properties":
+            continue
+        declared = spec["type"]
+        kind = "value"
+        if declared.startswith("[") and declared.endswith("]"):
+            kind, declared = "list", declared[1:-1]
+        elif declared.startswith("{") and declared.endswith("}"):
+            kind, declared = "dict", declared[1:-1]
+        elif declared == "iso-8601":
+            kind = "time"
+        fields.append((attribute, spec["key"], kind, schema_class(declared)))
+    return tuple(fields)
+
+
+@lru_cache(maxsize=None)
+def schema_class(name: str) -> Optional[type]:
+    """The msrest model botbuilder.schema defines under ``name``, or None."""
+    from botbuilder.schema import _models_py3  # pylint: disable=import-outside-toplevel
+    from msrest.serialization import Model  # pylint: disable=import-outside-toplevel
+
+    candidate = vars(_models_py3).get(name)
+    if isinstance(candidate, type) and issubclass(candidate, Model):
+        return candidate
+    return None
