@@ -42,7 +42,7 @@ async def measure_notices(
         for concurrency in concurrencies:
             sender = NoticeSender(Settings(), concurrency=concurrency)
             try:
-                await _send(sender, channel.url, 1, "warm-up")  # loads the connector once
+                await send_warm_up(sender, channel.url)
                 started = time.perf_counter()
                 results = await _send(sender, channel.url, count, f"c{concurrency}")
                 seconds = time.perf_counter() - started
@@ -54,19 +54,31 @@ async def measure_notices(
     return runs
 
 
+def conversation_reference(service_url: str, conversation_id: str) -> dict:
+    """A conversation reference as a turn stores it, naming the channel at ``service_url``."""
+    return {
+        "activityId": "a-1",
+        "user": {"id": "user-1"},
+        "bot": {"id": "bot"},
+        "conversation": {"id": conversation_id},
+        "channelId": "test",
+        "serviceUrl": service_url,
+    }
+
+
+async def send_warm_up(sender: NoticeSender, service_url: str) -> None:
+    """One notice, so the connector stack is loaded before anything is timed."""
+    results = await _send(sender, service_url, 1, "warm-up")
+    if results != [NoticeResult.SENT]:
+        raise RuntimeError(f"the warm-up notice was not delivered: {results[0]}")
+
+
 async def _send(sender: NoticeSender, service_url: str, count: int, prefix: str) -> list:
     deadline = time.monotonic() + 600
     return await asyncio.gather(
         *(
             sender.send(
-                {
-                    "activityId": "a-1",
-                    "user": {"id": "user-1"},
-                    "bot": {"id": "bot"},
-                    "conversation": {"id": f"{prefix}-{number}"},
-                    "channelId": "test",
-                    "serviceUrl": service_url,
-                },
+                conversation_reference(service_url, f"{prefix}-{number}"),
                 "This conversation timed out.",
                 deadline,
             )

@@ -1,11 +1,12 @@
 """Everything one benchmark run measured, keyed the way the tables read it."""
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .backends import LABELS
 from .cold_start import ColdStart
 from .storage_requests import RequestCounts
+from .sweep_concurrency import SweepConcurrency
 from .sweeps import SweepResult
 from .turns import TurnRun
 
@@ -25,6 +26,7 @@ class Measurements:
     sweep_notes: List[str] = field(default_factory=list)
     cold_starts: List[ColdStart] = field(default_factory=list)
     notices: list = field(default_factory=list)  # benchmarks.notices.NoticeRun
+    sweep_concurrency: Optional[SweepConcurrency] = None
     failures: List[str] = field(default_factory=list)  # measurements that raised
 
     def sweep(self, backend: str, size: int, kind: str):

@@ -5,7 +5,8 @@
     python -m benchmarks.run --only turns latency
 
 Starts Azurite and the Cosmos-compatible server itself (npm ci must have run),
-plus a delaying proxy for the latency table, and stops them at the end.
+plus delaying proxies for the latency and sweep-concurrency tables, and stops them
+at the end.
 Tables go to stdout as Markdown; progress goes to stderr.
 """
 
@@ -28,6 +29,7 @@ from .results import BACKENDS, BOTS, Measurements
 from .servers import StorageServers, start_delayed, start_direct
 from .storage_requests import count_requests
 from .notices import measure_notices
+from .sweep_concurrency import measure_sweep_concurrency
 from .sweeps import sweep_one_size
 from .tables import (
     cold_start_table,
@@ -35,13 +37,15 @@ from .tables import (
     latency_table,
     lifecycle_table,
     storage_table,
+    sweep_concurrency_table,
     sweep_table,
     turns_table,
 )
 from .targets import targets_table
 from .turns import measure
 
-SECTIONS = ("turns", "latency", "requests", "sweep", "lifecycle", "cold")
+SECTIONS = ("turns", "latency", "requests", "sweep", "lifecycle", "sweep-concurrency", "cold")
+DELAYED_SECTIONS = {"latency", "sweep-concurrency"}
 BLOB_SWEEP_MAX = 10_000  # Azurite fills too slowly beyond; --full-blob-sweep lifts it
 BLOB_SWEEP_MAX_QUICK = 1_000
 SLOW_SERVER_NOTE = (
@@ -174,6 +178,14 @@ async def measure_all(results: Measurements, arguments, direct, delayed) -> None
         async with recorded_failure(results, "lifecycle notices"):
             results.notices = await measure_notices(arguments.notice_count)
         show(lifecycle_table(results, arguments.sweep_sizes))
+    if "sweep-concurrency" in arguments.only:
+        progress(f"sweep-concurrency: {arguments.expiring:,} conversations, one at a time and "
+                 "at the product's concurrency")
+        async with recorded_failure(results, "sweep concurrency"):
+            results.sweep_concurrency = await measure_sweep_concurrency(
+                delayed, arguments.expiring, progress=progress
+            )
+        show(sweep_concurrency_table(results, arguments.quick))
 
 
 def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -194,6 +206,10 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     )
     parser.add_argument("--cold-repetitions", type=int, help="fresh processes per case (default 7, quick 2)")
     parser.add_argument("--notice-count", type=int, help="notices per concurrency (default 500, quick 100)")
+    parser.add_argument(
+        "--expiring", type=int,
+        help="due conversations per sweep-concurrency sweep (default 1000, quick 200)",
+    )
     arguments = parser.parse_args(argv)
     defaults = {
         "conversations": (120, 20),
@@ -201,6 +217,7 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         "sweep_sizes": ([1_000, 10_000, 100_000], [1_000, 10_000]),
         "cold_repetitions": (7, 2),
         "notice_count": (500, 100),
+        "expiring": (1_000, 200),
     }
     for name, (full, quick) in defaults.items():
         if getattr(arguments, name) is None:
@@ -214,14 +231,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     results = Measurements(concurrency=arguments.concurrency, delay_ms=arguments.delay_ms)
-    needs_servers = set(arguments.only) & {"turns", "latency", "requests", "sweep"}
+    needs_servers = set(arguments.only) & {"turns", "latency", "requests", "sweep", *DELAYED_SECTIONS}
     try:
         with ExitStack() as stack:
             direct = delayed = None
             if needs_servers:
                 progress("starting Azurite and the Cosmos-compatible server")
                 direct = start_direct(stack)
-            if "latency" in arguments.only:
+            if DELAYED_SECTIONS & set(arguments.only):
                 progress(f"starting the delaying proxies (+{arguments.delay_ms:g} ms)")
                 delayed = start_delayed(stack, direct, arguments.delay_ms)
             asyncio.run(measure_all(results, arguments, direct, delayed))
