@@ -8,6 +8,7 @@ from azure.storage.blob.aio import BlobServiceClient, ContainerClient
 from ..settings import Settings
 from .azure_errors import unavailable_on_outage
 from .development_storage import expand_development_storage
+from .sdk_transport import client_options_with_transport
 from .state_containers import StateContainerConnection, StateContainers
 
 
@@ -39,15 +40,13 @@ class BlobConnection(StateContainerConnection[ContainerClient]):
     def _get_client(self) -> BlobServiceClient:
         if self._client is None:
             settings = self._settings
+            options = client_options_with_transport(self._client_options)
             if settings.blob_connection_string:
                 self._client = BlobServiceClient.from_connection_string(
-                    expand_development_storage(settings.blob_connection_string),
-                    **self._client_options,
+                    expand_development_storage(settings.blob_connection_string), **options
                 )
             else:
                 self._client = BlobServiceClient(
-                    settings.blob_account_url,
-                    credential=self._azure_ad_credential(),
-                    **self._client_options,
+                    settings.blob_account_url, credential=self._azure_ad_credential(), **options
                 )
         return self._client

@@ -20,6 +20,7 @@ from azure.cosmos.exceptions import (
 
 from ..settings import Settings
 from .azure_errors import unavailable_on_outage
+from .sdk_transport import client_options_with_transport
 from .state_containers import StateContainerConnection, StateContainers
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class CosmosConnection(StateContainerConnection[ContainerProxy]):
         return self._settings.cosmos_db_auth_key or self._azure_ad_credential()
 
     def _options(self) -> Dict[str, Any]:
-        options = dict(self._client_options)
+        options = client_options_with_transport(self._client_options)
         if not self._settings.cosmos_db_verify_tls:
             options["connection_verify"] = False
         return options
