@@ -13,6 +13,7 @@ from .expiry_log import log_expiry
 from .lifecycle.conversation_timeout import requested_timeout
 from .lifecycle.record import idle_if_expired, is_tombstone, own_timeout, stamp_activity
 from .lifecycle.rules import LifecycleRules
+from .storage.schema_json import model_to_json
 
 DIALOG_STATE_PROPERTY = "DialogState"
 RECENT_ACTIVITIES_PROPERTY = "RecentActivityIds"
@@ -109,7 +110,7 @@ class ExpiringDialogBot(ActivityHandler):
             state,
             now,
             self._rules,
-            TurnContext.get_conversation_reference(activity).serialize(),
+            model_to_json(TurnContext.get_conversation_reference(activity)),
             timeout if requested is None else requested,
         )
         await self._conversation_state.save_changes(turn_context)

@@ -13,11 +13,12 @@ from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Tuple, Uni
 
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
 from azure.storage.blob import ContentSettings
-from azure.storage.blob.aio import ContainerClient
+from azure.storage.blob.aio import BlobClient, ContainerClient
 
 from ..settings import Settings
 from .azure_errors import unavailable_on_outage
 from .blob_candidates import may_be_stale
+from .blob_clients import RecentBlobClients
 from .blob_connection import BlobConnection
 from .blob_names import blob_name_for
 from .errors import MalformedRecord
@@ -38,6 +39,10 @@ UNREADABLE_MARK = "unreadable"  # metadata naming why a blob is not a state reco
 
 class BlobStore(RecordStore[ContainerClient]):
     """A botbuilder Storage over one blob container."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._blobs = RecentBlobClients()
 
     async def find_due(
         self, now: float, legacy_cutoff: float
@@ -70,7 +75,7 @@ class BlobStore(RecordStore[ContainerClient]):
 
     async def _read_record(self, container: ContainerClient, key: str) -> Optional[StoredRecord]:
         name = blob_name_for(key)
-        downloaded = await _download(container, name)
+        downloaded = await _download(self._blobs.get(container, name))
         if downloaded is None:
             return None
         content, e_tag = downloaded
@@ -83,7 +88,7 @@ class BlobStore(RecordStore[ContainerClient]):
         self, container: ContainerClient, key: str, document: Dict[str, Any], e_tag: Optional[str]
     ) -> None:
         body = json.dumps({"realId": key, "document": document})
-        blob = container.get_blob_client(blob_name_for(key))
+        blob = self._blobs.get(container, blob_name_for(key))
         metadata = {DUE_MARK: _due_mark(document)} if DUE_AT in document else None
         with conflict_if_changed(key, e_tag):
             await blob.upload_blob(
@@ -143,7 +148,7 @@ async def _due_among(
 async def _examine(
     container: ContainerClient, name: str, now: float, legacy_cutoff: float
 ) -> Union[DueRecord, UnreadableRecord, None]:
-    downloaded = await _download(container, name)
+    downloaded = await _download(container.get_blob_client(name))
     if downloaded is None:
         return None
     content, e_tag = downloaded
@@ -178,10 +183,10 @@ async def _mark_unreadable(container: ContainerClient, name: str, e_tag: str, re
     return True
 
 
-async def _download(container: ContainerClient, name: str) -> Optional[Tuple[bytes, str]]:
-    """The content and ETag of blob ``name``; None if it is gone."""
+async def _download(blob: BlobClient) -> Optional[Tuple[bytes, str]]:
+    """The content and ETag of ``blob``; None if it is gone."""
     try:
-        downloader = await container.download_blob(name)
+        downloader = await blob.download_blob()
         content = await downloader.readall()
     except ResourceNotFoundError:
         return None

@@ -67,7 +67,9 @@ def _model_from_json(model_class: type, data: Any) -> Any:
 
 def _field_from_json(value: Any, kind: str, element_class: Optional[type]) -> Any:
     if kind == "time":
-        return datetime.fromisoformat(value) if isinstance(value, str) else value
+        from msrest.serialization import Deserializer  # pylint: disable=import-outside-toplevel
+
+        return Deserializer.deserialize_iso(value)
     if element_class is None:
         return value
     if kind == "list":
@@ -84,8 +86,10 @@ def _field_from_json(value: Any, kind: str, element_class: Optional[type]) -> An
 def _value_to_json(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
+    if isinstance(value, datetime):  # as msrest writes it: UTC, ending in Z
+        from msrest.serialization import Serializer  # pylint: disable=import-outside-toplevel
+
+        return Serializer.serialize_iso(value)
     if hasattr(type(value), "_attribute_map"):
         return model_to_json(value)
     return value

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from botbuilder.azure import CosmosDbPartitionedStorage
-from botbuilder.dialogs import DialogState
+from botbuilder.dialogs import DialogInstance, DialogState
 from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import PromptOptions
-from botbuilder.schema import Activity, CardAction
+from botbuilder.schema import Activity, Attachment, CardAction, SuggestedActions
 from jsonpickle.unpickler import Unpickler
 
 from shared.storage.record_body import UnreadableBody
@@ -157,3 +157,21 @@ def test_jsonpickle_itself_would_run_the_hostile_document(tmp_path):
 def test_a_dialog_state_that_cannot_be_rebuilt_is_unreadable(document):
     with pytest.raises(UnreadableBody):
         from_document(document, "e1")
+
+
+def test_a_stored_activity_is_its_wire_json_as_channels_send_it():
+    activity = Activity(
+        type="message",
+        text="Pick one",
+        timestamp=datetime(2026, 11, 23, 12, 0, 0, 123456).astimezone(),
+        suggested_actions=SuggestedActions(actions=[CardAction(type="imBack", title="Car", value="Car")]),
+        attachments=[Attachment(content_type="image/png", content_url="https://example.test/a.png")],
+        channel_data={"any": ["json", 1]},
+    )
+    prompt_state = {"options": PromptOptions(prompt=activity), "state": {}}
+    document = to_document({"DialogState": DialogState([DialogInstance("p", prompt_state)])})
+    stored = document["DialogState"]["dialogStack"][0]["state"]["options"]["prompt"]
+    assert stored == activity.serialize()
+    restored = from_document(json.loads(json.dumps(document)), "e1")
+    again = restored["DialogState"].dialog_stack[0].state["options"].prompt
+    assert again.serialize() == activity.serialize() and again.timestamp == activity.timestamp
