@@ -19,7 +19,7 @@ from botframework.connector.auth import (
 )
 
 from .bot_credentials import ensure_fresh_token
-from .connector_http import ConnectorSession, use_bounded_pipeline
+from .connector_http import ConnectorSession, use_bounded_pipeline, use_wire_json_bodies
 
 Client = TypeVar("Client")
 MAX_CLIENTS = 64
@@ -83,7 +83,7 @@ class CachingConnectorFactory(ConnectorFactory):
 
     async def _build(self, service_url: str, audience: str):
         client = await self._inner.create(service_url, audience)
-        return use_bounded_pipeline(client, self._connection)
+        return use_wire_json_bodies(use_bounded_pipeline(client, self._connection))
 
 
 class CachingBotFrameworkAuthentication:

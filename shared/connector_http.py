@@ -163,3 +163,25 @@ def use_bounded_pipeline(connector_client: Any, connection: ConnectorSession) ->
         _BoundedAioHttpSender(connection),
     )
     return connector_client
+
+
+def use_wire_json_bodies(connector_client: Any) -> Any:
+    """Write ``connector_client``'s request bodies (a reply, a notice) with
+    ``schema_json``, not msrest's serializer.
+
+    msrest rebuilds and validates a whole Activity before writing it: about
+    1 ms of CPU per reply, more than the rest of sending it. The JSON is the
+    same (tests/test_outbound_replies.py compares them).
+    """
+    from .storage.schema_json import model_to_json, schema_class  # pylint: disable=import-outside-toplevel
+
+    serializer = connector_client._serialize  # pylint: disable=protected-access
+    msrest_body = serializer.body
+
+    def body(data: Any, data_type: str, **kwargs: Any) -> Any:
+        if type(data) is schema_class(data_type):  # pylint: disable=unidiomatic-typecheck
+            return model_to_json(data)
+        return msrest_body(data, data_type, **kwargs)
+
+    serializer.body = body
+    return connector_client

@@ -86,3 +86,29 @@ async def test_the_conversation_goes_on_after_an_undelivered_reply():
         assert (await post(channel_message("hi", "flaky", channel.url))).status_code == 200
         assert (await post(channel_message("Car", "flaky", channel.url))).status_code == 200
     assert channel.texts == [TRANSPORT_PROMPT, "Please enter your name."]
+
+
+def test_a_reply_is_sent_as_the_same_json_msrest_would_write():
+    # pylint: disable=import-outside-toplevel
+    from datetime import datetime, timezone
+
+    from botbuilder.core import CardFactory, MessageFactory
+    from botbuilder.schema import Activity, CardAction, ChannelAccount, ConversationAccount, HeroCard
+    from botframework.connector.aio import ConnectorClient
+    from botframework.connector.auth import MicrosoftAppCredentials
+
+    from shared.connector_http import use_wire_json_bodies
+
+    reply = MessageFactory.suggested_actions(
+        [CardAction(type="imBack", title="Car", value="Car")], "Pick one", input_hint="expectingInput"
+    )
+    card = MessageFactory.attachment(CardFactory.hero_card(HeroCard(title="Me", text="x")))
+    for activity in (reply, card, Activity(
+        type="message", text="later", timestamp=datetime(2026, 11, 23, 12, 0, 1, 5000, timezone.utc),
+        from_property=ChannelAccount(id="bot", name="Bot"),
+        conversation=ConversationAccount(id="c1", tenant_id="t1"), reply_to_id="a1",
+        channel_data={"notification": {"alert": True}}, entities=[],
+    )):
+        expected = ConnectorClient(MicrosoftAppCredentials("", ""), "http://127.0.0.1:9/")
+        fast = use_wire_json_bodies(ConnectorClient(MicrosoftAppCredentials("", ""), "http://127.0.0.1:9/"))
+        assert fast._serialize.body(activity, "Activity") == expected._serialize.body(activity, "Activity")  # pylint: disable=protected-access
