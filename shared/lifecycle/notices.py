@@ -1,9 +1,9 @@
 """Delivering an expiry notice or a warning into a conversation, proactively.
 
-The text goes through botbuilder's ``continue_conversation`` with the bot's
-app id and credentials (anonymously when there are none, as locally), to the
-conversation reference the last turn stored: the channel shows it as the
-bot's reply in that conversation. Every call goes out on the worker's
+The text is sent as botbuilder's ``continue_conversation`` would send it, with
+the bot's app id and credentials (anonymously when there are none, as
+locally), to the conversation reference the last turn stored: the channel
+shows it as the bot's reply in that conversation. Every call goes out on the worker's
 bounded connection (``shared.connector_http``): at most ``concurrency`` at
 once, each within ``timeout_seconds``.
 
@@ -49,6 +49,7 @@ class NoticeSender:
         self._slots = asyncio.Semaphore(concurrency)
         self._timeout_seconds = timeout_seconds
         self._adapter: Any = None
+        self._connector_factory: Any = None
 
     async def send(self, reference: Mapping[str, Any], text: str, deadline: float) -> NoticeResult:
         """Send ``text`` into the conversation ``reference`` names.
@@ -88,16 +89,36 @@ class NoticeSender:
         return NoticeResult.FAILED  # not reached: every attempt returns
 
     async def _send_once(self, reference: Mapping[str, Any], text: str) -> None:
-        from botbuilder.schema import ConversationReference  # pylint: disable=import-outside-toplevel
+        # pylint: disable=import-outside-toplevel
+        from botbuilder.core import TurnContext
+        from botbuilder.schema import Activity, ActivityTypes
 
-        async def say(turn_context):
-            await turn_context.send_activity(text)
+        from ..storage.schema_json import model_from_json
 
-        await self._get_adapter().continue_conversation(
-            ConversationReference().deserialize(dict(reference)),
-            say,
-            self._settings.microsoft_app_id,
+        conversation = model_from_json("ConversationReference", dict(reference))
+        # What continue_conversation's turn would send, without the turn: no
+        # middleware runs here, so the copies and the TurnContext it builds
+        # for each message would cost CPU and change nothing.
+        notice = TurnContext.apply_conversation_reference(
+            Activity(type=ActivityTypes.message, text=text), conversation
         )
+        connector = await self._connector_for(conversation.service_url)
+        if notice.reply_to_id:
+            await connector.conversations.reply_to_activity(
+                notice.conversation.id, notice.reply_to_id, notice
+            )
+        else:
+            await connector.conversations.send_to_conversation(notice.conversation.id, notice)
+
+    async def _connector_for(self, service_url: str) -> Any:
+        """The connector client continue_conversation would use, with the bot's identity."""
+        if self._connector_factory is None:
+            adapter = self._get_adapter()
+            claims = adapter.create_claims_identity(self._settings.microsoft_app_id)
+            self._connector_factory = adapter.bot_framework_authentication.create_connector_factory(
+                claims
+            )
+        return await self._connector_factory.create(service_url, None)
 
     def _get_adapter(self) -> Any:
         if self._adapter is None:
