@@ -41,7 +41,8 @@ def get_state_stores() -> StateStores:
 
 
 def get_bot_application() -> "BotApplication":
-    """The worker's bot, built on first use (the sweeper never builds it)."""
+    """The worker's bot, built on first use: messages_function builds it when it
+    loads, the sweeper never does."""
     global _bot_application  # pylint: disable=global-statement
     if _bot_application is None:
         from .bot_application import BotApplication

@@ -2,15 +2,27 @@
 
     python -m tests.cold_worker
 
-What a cold worker imports can only be seen in a process that has imported
-nothing yet, so tests run this in a process of its own (as the Functions host
-runs one Python worker per process). Prints one JSON line: the replies'
-texts, and which of ``WATCHED_MODULES`` the process had imported by the end.
+What a cold worker imports, and how long its first turn holds the event loop,
+can only be seen in a process that has imported nothing yet, so tests run this
+in a process of its own (the Functions host runs one Python worker per
+process, with one event loop). On that loop, a first turn starts, and while it
+runs a second invocation (another conversation's first turn) starts too.
+Prints one JSON line: the replies' texts, when each was answered and the
+longest the loop went without a tick (ms from the first turn's start), and
+which of ``WATCHED_MODULES`` the process had imported by the end.
 """
 
 import asyncio
 import json
+import os
+import subprocess
 import sys
+import time
+from pathlib import Path
+
+from tests.loop_ticks import loop_ticks
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 WATCHED_MODULES = (
     "aiohttp.web",
@@ -48,14 +60,56 @@ async def answer(function, text: str, conversation_id: str) -> list:
     return [reply.get("text") for reply in json.loads(response.get_body())["activities"]]
 
 
+async def first_turns(function) -> dict:
+    """A cold first turn and, while it runs, another conversation's first turn."""
+    async with loop_ticks() as ticks:
+        started = time.perf_counter()
+        first = asyncio.create_task(answer(function, "hi", "cold-1"))
+        await asyncio.sleep(0)  # the first turn is under way
+        second_replies = await answer(function, "hi", "cold-2")
+        second_answered = time.perf_counter()
+        first_replies = await first
+        first_answered = time.perf_counter()
+    return {
+        "replies": first_replies,
+        "second_replies": second_replies,
+        "first_answered_ms": 1000 * (first_answered - started),
+        "second_answered_ms": 1000 * (second_answered - started),
+        "longest_loop_gap_ms": 1000 * ticks.longest_gap,
+    }
+
+
+async def first_turns_then_close(function) -> dict:
+    from shared.worker import close_worker  # pylint: disable=import-outside-toplevel
+
+    try:
+        return await first_turns(function)
+    finally:
+        await close_worker()
+
+
 def main() -> None:
     import messages_function  # pylint: disable=import-outside-toplevel
 
-    replies = asyncio.run(answer(messages_function, "hi", "cold-1"))
-    print(json.dumps({
-        "replies": replies,
-        "modules": [name for name in WATCHED_MODULES if name in sys.modules],
-    }))
+    result = asyncio.run(first_turns_then_close(messages_function))
+    result["modules"] = [name for name in WATCHED_MODULES if name in sys.modules]
+    print(json.dumps(result))
+
+
+def run_in_fresh_process() -> dict:
+    """What this module reports from a process of its own: local settings, memory storage."""
+    from shared.hosting import AZURE_HOST_VARIABLES  # pylint: disable=import-outside-toplevel
+
+    environment = {
+        name: value for name, value in os.environ.items()
+        if name not in AZURE_HOST_VARIABLES and not name.startswith("MicrosoftApp")
+    }
+    environment["StateStorage"] = "memory"
+    finished = subprocess.run(
+        [sys.executable, "-m", "tests.cold_worker"], cwd=REPO_ROOT, capture_output=True,
+        text=True, check=True, env=environment,
+    )
+    return json.loads(finished.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -1,12 +1,11 @@
 """What each function loads when a worker imports it: the sweeper stays lean."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from shared.hosting import AZURE_HOST_VARIABLES
+from tests.cold_worker import run_in_fresh_process
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ["botbuilder.core", "botbuilder.dialogs", "botbuilder.integration.aiohttp", "aiohttp.web", "azure.cosmos", "azure.storage.blob"]
@@ -44,21 +43,7 @@ def test_the_lifecycle_and_its_notice_sender_load_no_connector_until_they_send()
         assert connector_stack not in loaded_modules
 
 
-def cold_worker() -> dict:
-    """What ``tests/cold_worker.py`` reports from a fresh process: local settings, memory."""
-    environment = {
-        name: value for name, value in os.environ.items()
-        if name not in AZURE_HOST_VARIABLES and not name.startswith("MicrosoftApp")
-    }
-    environment["StateStorage"] = "memory"
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.cold_worker"], cwd=REPO_ROOT, capture_output=True,
-        text=True, check=True, env=environment,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def test_answering_a_turn_loads_neither_aiohttps_web_server_nor_botbuilders_integration():
-    worker = cold_worker()
+    worker = run_in_fresh_process()
     assert worker["replies"] == ["Please enter your mode of transport. (1) Car, (2) Bus, or (3) Bicycle"]
     assert worker["modules"] == []
