@@ -45,6 +45,11 @@ def get_bot_application() -> "BotApplication":
     loads, the sweeper never does."""
     global _bot_application  # pylint: disable=global-statement
     if _bot_application is None:
+        from .deferred_packages import defer_unused_packages
+
+        # Before botbuilder is imported: what a turn rarely or never uses
+        # loads when first used, not with the bot.
+        defer_unused_packages()
         from .bot_application import BotApplication
 
         _bot_application = BotApplication(get_settings(), get_state_stores())

@@ -79,11 +79,49 @@ async def first_turns(function) -> dict:
     }
 
 
-async def first_turns_then_close(function) -> dict:
+LATER_TURNS = ("2", "Bob", "yes", "42", "skip", "yes")  # "2": the second transport
+
+
+async def later_turns(function) -> dict:
+    """The first conversation goes on: its prompts recognize what the user says."""
+    async with loop_ticks() as ticks:
+        replies = [await answer(function, text, "cold-1") for text in LATER_TURNS]
+    return {"later_replies": replies, "later_longest_loop_gap_ms": 1000 * ticks.longest_gap}
+
+
+async def recognized_time(text: str) -> list:
+    """What botbuilder's DateTimePrompt, which this bot never uses, recognizes in ``text``."""
+    # pylint: disable=import-outside-toplevel
+    from botbuilder.core import TurnContext
+    from botbuilder.core.adapters import TestAdapter
+    from botbuilder.dialogs.prompts import DateTimePrompt
+    from botbuilder.schema import Activity
+
+    context = TurnContext(TestAdapter(), Activity(type="message", text=text, locale="en-us"))
+    result = await DateTimePrompt("when").on_recognize(context, {}, None)
+    return [resolution.timex for resolution in result.value] if result.succeeded else []
+
+
+def recognizer_packages() -> dict:
+    """Each recognizer package: "deferred" until its code has run, else "loaded"."""
+    from shared.deferred_packages import RECOGNIZERS, is_deferred  # pylint: disable=import-outside-toplevel
+
+    return {
+        package.name: "deferred" if is_deferred(sys.modules[package.name]) else "loaded"
+        for package in RECOGNIZERS if package.name in sys.modules
+    }
+
+
+async def all_turns(function) -> dict:
     from shared.worker import close_worker  # pylint: disable=import-outside-toplevel
 
     try:
-        return await first_turns(function)
+        result = await first_turns(function)
+        result["recognizers_after_first_turns"] = recognizer_packages()
+        result.update(await later_turns(function))
+        result["recognized_time"] = await recognized_time("at 5pm")
+        result["recognizers_at_the_end"] = recognizer_packages()
+        return result
     finally:
         await close_worker()
 
@@ -91,13 +129,14 @@ async def first_turns_then_close(function) -> dict:
 def main() -> None:
     import messages_function  # pylint: disable=import-outside-toplevel
 
-    result = asyncio.run(first_turns_then_close(messages_function))
+    result = asyncio.run(all_turns(messages_function))
     result["modules"] = [name for name in WATCHED_MODULES if name in sys.modules]
     print(json.dumps(result))
 
 
-def run_in_fresh_process() -> dict:
-    """What this module reports from a process of its own: local settings, memory storage."""
+def run_in_fresh_process(module: str = __name__) -> dict:
+    """The JSON line ``python -m module`` (by default, this one) prints, in a process
+    of its own with local settings and memory storage."""
     from shared.hosting import AZURE_HOST_VARIABLES  # pylint: disable=import-outside-toplevel
 
     environment = {
@@ -106,7 +145,7 @@ def run_in_fresh_process() -> dict:
     }
     environment["StateStorage"] = "memory"
     finished = subprocess.run(
-        [sys.executable, "-m", "tests.cold_worker"], cwd=REPO_ROOT, capture_output=True,
+        [sys.executable, "-m", module], cwd=REPO_ROOT, capture_output=True,
         text=True, check=True, env=environment,
     )
     return json.loads(finished.stdout.strip().splitlines()[-1])

@@ -1,0 +1,141 @@
+"""Packages that load when something first uses them, not when they are imported.
+
+botbuilder imports much that a turn rarely or never uses, and a cold worker
+pays for all of it before its first answer:
+
+* ``botbuilder.dialogs`` imports every prompt it has, and with them the text
+  recognizers: date and time (for ``DateTimePrompt``, which this bot never
+  uses), numbers, and yes/no; about a quarter of a second. The first turn of
+  a conversation only prompts, and recognizing runs on the recognizer pool
+  (``dialogs/off_loop_prompts.py``), so that is where they load.
+
+A deferred package is a module object put in ``sys.modules`` in the
+package's place; the first time anything reads an attribute it does not yet
+have, the package's real code runs into that same object, which from then on
+is the ordinary module. Whoever imported it meanwhile holds the real module.
+
+``from package import name``, as botbuilder writes it, reads the attribute at
+import time, so each name importers take that way is provided beforehand,
+audited for how they use it:
+
+* ``forwarded``: functions and classes importers only call, or name in
+  annotations that are never evaluated. They get a function that loads the
+  package on its first call and calls the real object.
+* ``eager``: objects importers use at import time, taken from a submodule of
+  the package that imports nothing of it (run before the package's
+  ``__init__``; the package reuses that same submodule when it loads).
+
+A package may import submodules of another deferred package directly, which
+would run them before that package's ``__init__``: ``after`` names those
+packages, and they are loaded first. The loading takes one lock, so threads
+that use a package at the same moment load it once.
+"""
+
+import importlib
+import importlib.util
+import sys
+import threading
+import types
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Tuple
+
+_lock = threading.RLock()
+_loading = set()  # packages whose code is running, in the thread holding _lock
+_deferred: Dict[str, "DeferredPackage"] = {}
+
+
+@dataclass(frozen=True)
+class DeferredPackage:
+    name: str
+    forwarded: Tuple[str, ...] = ()
+    eager: Tuple[Tuple[str, str], ...] = ()  # (name, submodule that defines it)
+    after: Tuple[str, ...] = ()
+
+
+class _DeferredModule(types.ModuleType):
+    """A package whose code has not run yet: reading a missing attribute runs it."""
+
+    def __getattr__(self, name: str) -> Any:
+        load(self)
+        # Still missing: the package has no such attribute, or its own code is
+        # reading it while it loads (an AttributeError, as for any module part
+        # way through its import).
+        return types.ModuleType.__getattribute__(self, name)
+
+
+def is_deferred(module: types.ModuleType) -> bool:
+    """True while ``module`` is a deferred package whose code has not run."""
+    return isinstance(module, _DeferredModule)
+
+
+def load(module: types.ModuleType) -> None:
+    """Run a deferred package's code, once; any other module is left as it is."""
+    with _lock:
+        if not is_deferred(module) or module.__name__ in _loading:
+            return
+        _loading.add(module.__name__)
+        try:
+            for package in _deferred[module.__name__].after:
+                load(sys.modules[package])
+            module.__spec__.loader.exec_module(module)
+            module.__class__ = types.ModuleType
+        finally:
+            _loading.discard(module.__name__)
+
+
+def _forwarder(module: types.ModuleType, name: str) -> Callable[..., Any]:
+    def forward(*args, **kwargs):
+        load(module)
+        return getattr(module, name)(*args, **kwargs)
+
+    forward.__name__ = forward.__qualname__ = name
+    forward.__module__ = module.__name__
+    forward.__doc__ = f"{module.__name__}.{name}, the package loaded on the first call."
+    return forward
+
+
+def defer(package: DeferredPackage) -> None:
+    """Put ``package`` in ``sys.modules`` unloaded, unless something imported it already."""
+    if package.name in sys.modules:
+        return
+    spec = importlib.util.find_spec(package.name)
+    module = importlib.util.module_from_spec(spec)
+    for name in package.forwarded:
+        setattr(module, name, _forwarder(module, name))
+    module.__class__ = _DeferredModule
+    _deferred[package.name] = package
+    sys.modules[package.name] = module
+    parent, _, child = package.name.rpartition(".")
+    if parent:  # find_spec imported it; a submodule is its parent's attribute, as on import
+        setattr(sys.modules[parent], child, module)
+    for name, submodule in package.eager:
+        setattr(module, name, getattr(importlib.import_module(submodule), name))
+
+
+# What botbuilder-dialogs 4.17 imports from the recognizers, and how it uses it:
+# Culture's constants at import time (prompt cultures); ModelResult, NumberModel
+# and OrdinalModel only in annotations inside functions; the rest are called.
+RECOGNIZERS = (
+    DeferredPackage(
+        "recognizers_text",
+        eager=(("Culture", "recognizers_text.culture"), ("ModelResult", "recognizers_text.model")),
+    ),
+    DeferredPackage(
+        "recognizers_number",
+        forwarded=("recognize_number", "NumberRecognizer", "NumberModel", "OrdinalModel"),
+        after=("recognizers_text",),
+    ),
+    DeferredPackage("recognizers_choice", forwarded=("recognize_boolean",), after=("recognizers_text",)),
+    DeferredPackage(
+        "recognizers_date_time",
+        forwarded=("recognize_datetime",),
+        after=("recognizers_text", "recognizers_number"),
+    ),
+)
+
+
+def defer_unused_packages() -> None:
+    """Defer the recognizers. Call it before botbuilder is imported: a package
+    imported already is left as it is."""
+    for package in RECOGNIZERS:
+        defer(package)
