@@ -8,6 +8,11 @@ pays for all of it before its first answer:
   uses), numbers, and yes/no; about a quarter of a second. The first turn of
   a conversation only prompts, and recognizing runs on the recognizer pool
   (``dialogs/off_loop_prompts.py``), so that is where they load.
+* msrest imports oauthlib's OAuth 2 and requests-oauthlib for the OAuth
+  sessions and error types of its ``requests`` pipeline. The connector here
+  sends on aiohttp (``connector_http.py``) and its tokens come from msal or
+  azure-identity: only an error passing through one of msrest's ``except``
+  clauses that name oauthlib's errors loads them.
 
 A deferred package is a module object put in ``sys.modules`` in the
 package's place; the first time anything reads an attribute it does not yet
@@ -134,8 +139,18 @@ RECOGNIZERS = (
 )
 
 
+# msrest 0.7 and botframework-connector 4.17 take ``oauth2`` from oauthlib
+# and only read its error types in ``except`` clauses; msrest calls
+# requests_oauthlib's sessions for OAuth token credentials, which the bot
+# does not use. requests_oauthlib imports submodules of oauthlib.oauth2.
+MSREST_OAUTH = (
+    DeferredPackage("oauthlib.oauth2"),
+    DeferredPackage("requests_oauthlib", after=("oauthlib.oauth2",)),
+)
+
+
 def defer_unused_packages() -> None:
-    """Defer the recognizers. Call it before botbuilder is imported: a package
-    imported already is left as it is."""
-    for package in RECOGNIZERS:
+    """Defer the recognizers and msrest's OAuth packages. Call it before botbuilder
+    is imported: a package imported already is left as it is."""
+    for package in RECOGNIZERS + MSREST_OAUTH:
         defer(package)

@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from shared.deferred_packages import DeferredPackage, defer, is_deferred, load
+from tests.cold_worker import run_in_fresh_process
 
 PACKAGE_CODE = '''
 from .constants import Colour
@@ -119,3 +120,14 @@ def test_a_package_already_imported_is_left_as_it_is(make_package):
     defer(DeferredPackage(name, forwarded=("shout",)))
     assert sys.modules[name] is imported and not is_deferred(imported)
 
+
+def test_msrests_oauth_code_loads_the_packages_the_worker_deferred_when_it_uses_them():
+    # The recognizers' first use is in test_cold_worker.py.
+    result = run_in_fresh_process("tests.msrest_oauth_check")
+    assert result == {
+        "deferred_at_first": {"oauthlib.oauth2": True, "requests_oauthlib": True},
+        "error": "ConnectionError",  # raised through except clauses naming oauthlib's errors
+        "deferred_after_the_error": {"oauthlib.oauth2": False, "requests_oauthlib": True},
+        "session_auth": "requests_oauthlib.oauth2_auth.OAuth2",
+        "deferred_at_the_end": {"oauthlib.oauth2": False, "requests_oauthlib": False},
+    }
