@@ -61,6 +61,9 @@ class _DeferredModule(types.ModuleType):
     """A package whose code has not run yet: reading a missing attribute runs it."""
 
     def __getattr__(self, name: str) -> Any:
+        if name == "__path__":
+            # Set when it is a package; "from module import name" asks a module too.
+            raise AttributeError(name)
         load(self)
         # Still missing: the package has no such attribute, or its own code is
         # reading it while it loads (an AttributeError, as for any module part
@@ -78,10 +81,12 @@ def load(module: types.ModuleType) -> None:
     with _lock:
         if not is_deferred(module) or module.__name__ in _loading:
             return
+        for package in _deferred[module.__name__].after:
+            load(sys.modules[package])
+        if not is_deferred(module):
+            return  # one of those used it, and it loaded then
         _loading.add(module.__name__)
         try:
-            for package in _deferred[module.__name__].after:
-                load(sys.modules[package])
             module.__spec__.loader.exec_module(module)
             module.__class__ = types.ModuleType
         finally:

@@ -41,7 +41,9 @@ def make_package(tmp_path, monkeypatch):
         folder = tmp_path / name
         folder.mkdir()
         (folder / "__init__.py").write_text(imports_first + code)
-        (folder / "constants.py").write_text("class Colour:\n    RED = 'red'\n")
+        (folder / "constants.py").write_text(
+            "class Colour:\n    RED = 'red'\n\n\ndef paint(thing):\n    return f'{Colour.RED} {thing}'\n"
+        )
         (folder / "runs.py").write_text("RUNS = []\n")
         made.append(name)
         return name
@@ -73,6 +75,17 @@ def test_forwarded_names_load_the_package_when_called(make_package):
     assert not is_deferred(module)
     assert module.shout is not shout and module.shout("a") == "A!"  # the real one, now
     assert isinstance(greeter("Bob"), module.Greeter)
+
+
+def test_a_deferred_module_that_is_not_a_package_loads_when_used_too(make_package):
+    name = make_package()
+    defer(DeferredPackage(name))
+    defer(DeferredPackage(f"{name}.constants", forwarded=("paint",), after=(name,)))
+    paint = importlib.import_module(f"{name}.constants").paint  # as "from ... import paint"
+    module = sys.modules[f"{name}.constants"]
+    assert is_deferred(module) and getattr(sys.modules[name], "constants") is module
+    assert paint("wall") == "red wall"
+    assert not is_deferred(module) and not is_deferred(sys.modules[name])
 
 
 def test_eager_names_come_from_their_own_submodule_which_the_package_then_reuses(make_package):
