@@ -5,14 +5,18 @@ pays for all of it before its first answer:
 
 * ``botbuilder.dialogs`` imports every prompt it has, and with them the text
   recognizers: date and time (for ``DateTimePrompt``, which this bot never
-  uses), numbers, and yes/no; about a quarter of a second. The first turn of
-  a conversation only prompts, and recognizing runs on the recognizer pool
-  (``dialogs/off_loop_prompts.py``), so that is where they load.
+  uses), numbers, and yes/no, and Babel for numbers; about a quarter of a
+  second. The first turn of a conversation only prompts, and recognizing runs
+  on the recognizer pool (``dialogs/off_loop_prompts.py``), so that is where
+  they load.
 * msrest imports oauthlib's OAuth 2 and requests-oauthlib for the OAuth
   sessions and error types of its ``requests`` pipeline. The connector here
   sends on aiohttp (``connector_http.py``) and its tokens come from msal or
   azure-identity: only an error passing through one of msrest's ``except``
   clauses that name oauthlib's errors loads them.
+* requests imports charset-normalizer to guess the encoding of a response
+  that declares none, when its text is read. The bot's own requests (msal's
+  token requests) run on the token pool.
 
 A deferred package is a module object put in ``sys.modules`` in the
 package's place; the first time anything reads an attribute it does not yet
@@ -122,9 +126,10 @@ def defer(package: DeferredPackage) -> None:
         setattr(module, name, getattr(importlib.import_module(submodule), name))
 
 
-# What botbuilder-dialogs 4.17 imports from the recognizers, and how it uses it:
-# Culture's constants at import time (prompt cultures); ModelResult, NumberModel
-# and OrdinalModel only in annotations inside functions; the rest are called.
+# What botbuilder-dialogs 4.17 imports from the recognizers and Babel, and how
+# it uses it: Culture's constants at import time (prompt cultures); ModelResult,
+# NumberModel and OrdinalModel only in annotations inside functions; the rest
+# are called.
 RECOGNIZERS = (
     DeferredPackage(
         "recognizers_text",
@@ -141,6 +146,8 @@ RECOGNIZERS = (
         forwarded=("recognize_datetime",),
         after=("recognizers_text", "recognizers_number"),
     ),
+    DeferredPackage("babel"),
+    DeferredPackage("babel.numbers", forwarded=("parse_decimal",), after=("babel",)),
 )
 
 
@@ -154,8 +161,18 @@ MSREST_OAUTH = (
 )
 
 
+# requests 2.32 reads charset-normalizer's version at import (its compatibility
+# check), its name (for requests.packages) and calls detect() on a response.
+REQUESTS_ENCODING_GUESS = (
+    DeferredPackage("charset_normalizer", eager=(("__version__", "charset_normalizer.version"),)),
+)
+
+
+UNUSED_PACKAGES = RECOGNIZERS + MSREST_OAUTH + REQUESTS_ENCODING_GUESS
+
+
 def defer_unused_packages() -> None:
-    """Defer the recognizers and msrest's OAuth packages. Call it before botbuilder
-    is imported: a package imported already is left as it is."""
-    for package in RECOGNIZERS + MSREST_OAUTH:
+    """Defer the packages above. Call it before botbuilder is imported: a package
+    imported already is left as it is."""
+    for package in UNUSED_PACKAGES:
         defer(package)

@@ -102,13 +102,13 @@ async def recognized_time(text: str) -> list:
     return [resolution.timex for resolution in result.value] if result.succeeded else []
 
 
-def recognizer_packages() -> dict:
-    """Each recognizer package: "deferred" until its code has run, else "loaded"."""
-    from shared.deferred_packages import RECOGNIZERS, is_deferred  # pylint: disable=import-outside-toplevel
+def deferred_packages() -> dict:
+    """Each package the worker defers: "deferred" until its code has run, else "loaded"."""
+    from shared.deferred_packages import UNUSED_PACKAGES, is_deferred  # pylint: disable=import-outside-toplevel
 
     return {
         package.name: "deferred" if is_deferred(sys.modules[package.name]) else "loaded"
-        for package in RECOGNIZERS if package.name in sys.modules
+        for package in UNUSED_PACKAGES
     }
 
 
@@ -117,10 +117,10 @@ async def all_turns(function) -> dict:
 
     try:
         result = await first_turns(function)
-        result["recognizers_after_first_turns"] = recognizer_packages()
+        result["packages_after_first_turns"] = deferred_packages()
         result.update(await later_turns(function))
         result["recognized_time"] = await recognized_time("at 5pm")
-        result["recognizers_at_the_end"] = recognizer_packages()
+        result["packages_at_the_end"] = deferred_packages()
         return result
     finally:
         await close_worker()

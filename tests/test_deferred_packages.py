@@ -134,13 +134,15 @@ def test_a_package_already_imported_is_left_as_it_is(make_package):
     assert sys.modules[name] is imported and not is_deferred(imported)
 
 
-def test_msrests_oauth_code_loads_the_packages_the_worker_deferred_when_it_uses_them():
+def test_requests_and_msrest_load_the_packages_the_worker_deferred_when_they_use_them():
     # The recognizers' first use is in test_cold_worker.py.
-    result = run_in_fresh_process("tests.msrest_oauth_check")
+    result = run_in_fresh_process("tests.requests_packages_check")
+    oauth, oauth_session, encoding_guess = "oauthlib.oauth2", "requests_oauthlib", "charset_normalizer"
     assert result == {
-        "deferred_at_first": {"oauthlib.oauth2": True, "requests_oauthlib": True},
+        "deferred_at_first": {oauth: True, oauth_session: True, encoding_guess: True},
         "error": "ConnectionError",  # raised through except clauses naming oauthlib's errors
-        "deferred_after_the_error": {"oauthlib.oauth2": False, "requests_oauthlib": True},
+        "deferred_after_the_error": {oauth: False, oauth_session: True, encoding_guess: True},
         "session_auth": "requests_oauthlib.oauth2_auth.OAuth2",
-        "deferred_at_the_end": {"oauthlib.oauth2": False, "requests_oauthlib": False},
+        "guessed_text": "Grüße aus Köln, Straße Nummer fünf",
+        "deferred_at_the_end": {oauth: False, oauth_session: False, encoding_guess: False},
     }

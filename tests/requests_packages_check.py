@@ -1,6 +1,7 @@
-"""msrest's OAuth code, in a worker whose oauthlib and requests-oauthlib are deferred.
+"""msrest's OAuth code and requests' encoding guess, in a worker that deferred
+oauthlib, requests-oauthlib and charset-normalizer.
 
-    python -m tests.msrest_oauth_check
+    python -m tests.requests_packages_check
 
 Run by test_deferred_packages.py in a process of its own, after importing
 messages_function as the worker does. Prints one JSON line.
@@ -22,7 +23,10 @@ def main() -> None:
     from shared.deferred_packages import is_deferred
 
     def state() -> dict:
-        return {name: is_deferred(sys.modules[name]) for name in ("oauthlib.oauth2", "requests_oauthlib")}
+        return {
+            name: is_deferred(sys.modules[name])
+            for name in ("oauthlib.oauth2", "requests_oauthlib", "charset_normalizer")
+        }
 
     class Unreachable(HTTPPolicy):
         def send(self, request, **kwargs):
@@ -42,6 +46,10 @@ def main() -> None:
     # OAuth token credentials sign a session with requests-oauthlib.
     session = OAuthTokenAuthentication("client", {"access_token": "token"}).signed_session()
     result["session_auth"] = type(session.auth).__module__ + "." + type(session.auth).__name__
+    # A response that declares no encoding: requests guesses it with charset-normalizer.
+    response = requests.models.Response()
+    response._content = "Grüße aus Köln, Straße Nummer fünf".encode("utf-8")  # pylint: disable=protected-access
+    result["guessed_text"] = response.text
     result["deferred_at_the_end"] = state()
     print(json.dumps(result))
 
