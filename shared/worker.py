@@ -1,7 +1,9 @@
 """Objects a worker process builds once, on first use, and reuses across invocations."""
 
+import gc
 import logging
-from typing import TYPE_CHECKING, Optional
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from .settings import Settings
 from .storage import StateStores, create_state_stores
@@ -54,6 +56,29 @@ def get_bot_application() -> "BotApplication":
 
         _bot_application = BotApplication(get_settings(), get_state_stores())
     return _bot_application
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Build what lives as long as the worker (modules, classes, the bot) without the
+    cyclic garbage collector, then freeze it (``gc.freeze``): no collection traverses
+    it again.
+
+    Loading the bot creates some 60,000 objects the collector tracks; left on, it
+    runs about 150 collections over them while they are created, a tenth of a
+    second of a cold start, and every full collection afterwards traverses them
+    all again, for tens of milliseconds on the worker's event loop. The few
+    thousand objects in cycles that the imports leave behind are frozen with them
+    and never freed.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def get_notice_sender() -> Optional["NoticeSender"]:

@@ -8,11 +8,13 @@ in a process of its own (the Functions host runs one Python worker per
 process, with one event loop). On that loop, a first turn starts, and while it
 runs a second invocation (another conversation's first turn) starts too.
 Prints one JSON line: the replies' texts, when each was answered and the
-longest the loop went without a tick (ms from the first turn's start), and
-which of ``WATCHED_MODULES`` the process had imported by the end.
+longest the loop went without a tick (ms from the first turn's start), the
+garbage collector's state once the function loaded, and which of
+``WATCHED_MODULES`` the process had imported by the end.
 """
 
 import asyncio
+import gc
 import json
 import os
 import subprocess
@@ -129,7 +131,9 @@ async def all_turns(function) -> dict:
 def main() -> None:
     import messages_function  # pylint: disable=import-outside-toplevel
 
+    loaded = {"collector_on": gc.isenabled(), "frozen_objects": gc.get_freeze_count()}
     result = asyncio.run(all_turns(messages_function))
+    result.update(loaded)
     result["modules"] = [name for name in WATCHED_MODULES if name in sys.modules]
     print(json.dumps(result))
 

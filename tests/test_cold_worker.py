@@ -6,13 +6,18 @@ first turn has nothing left that holds the loop for long, and another
 conversation's turn, started while it runs, is answered at once. Built on the
 first turn instead, the bot's imports held the loop for 0.7 to 0.8 s.
 
-Packages a turn rarely or never uses are deferred (shared/deferred_packages.py):
-none loads on a first turn. The text recognizers (and Babel) load at the
-first recognition, on the recognizer pool, then recognize as always.
+What the function loads is built without the garbage collector, then frozen
+(shared.worker.long_lived). Packages a turn rarely or never uses are deferred
+(shared/deferred_packages.py): none loads on a first turn. The text
+recognizers (and Babel) load at the first recognition, on the recognizer
+pool, then recognize as always.
 """
+
+import gc
 
 import pytest
 
+from shared.worker import long_lived
 from tests.cold_worker import run_in_fresh_process
 
 TRANSPORT_PROMPT = "Please enter your mode of transport. (1) Car, (2) Bus, or (3) Bicycle"
@@ -53,3 +58,24 @@ def test_later_turns_load_the_recognizers_off_the_loop_and_they_recognize_as_alw
     assert cold_worker["recognized_time"] == ["T17"]  # DateTimePrompt, "at 5pm"
     loaded = [name for name, state in cold_worker["packages_at_the_end"].items() if state == "loaded"]
     assert loaded == list(RECOGNIZERS)
+
+
+def test_what_the_function_loads_is_frozen_and_the_collector_stays_on(cold_worker):
+    assert cold_worker["collector_on"]
+    assert cold_worker["frozen_objects"] > 10_000  # the bot's modules, classes and objects
+
+
+def test_long_lived_leaves_the_collector_as_it_was_and_freezes_only_a_finished_build(monkeypatch):
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append("frozen"))  # not this test process
+    with pytest.raises(RuntimeError), long_lived():
+        assert not gc.isenabled()
+        raise RuntimeError("the bot could not be built")
+    assert gc.isenabled() and frozen == []
+    gc.disable()
+    try:
+        with long_lived():
+            pass
+        assert not gc.isenabled() and frozen == ["frozen"]
+    finally:
+        gc.enable()
