@@ -5,15 +5,16 @@ pays for all of it before its first answer:
 
 * ``botbuilder.dialogs`` imports every prompt it has, and with them the text
   recognizers: date and time (for ``DateTimePrompt``, which this bot never
-  uses), numbers, and yes/no, and Babel for numbers; about a quarter of a
-  second. The first turn of a conversation only prompts, and recognizing runs
+  uses), numbers, and yes/no, and Babel for numbers: about 0.2 s of a cold
+  start. The first turn of a conversation only prompts, and recognizing runs
   on the recognizer pool (``dialogs/off_loop_prompts.py``), so that is where
   they load.
 * msrest imports oauthlib's OAuth 2 and requests-oauthlib for the OAuth
   sessions and error types of its ``requests`` pipeline. The connector here
   sends on aiohttp (``connector_http.py``) and its tokens come from msal or
   azure-identity: only an error passing through one of msrest's ``except``
-  clauses that name oauthlib's errors loads them.
+  clauses that name oauthlib's errors, or msrest's OAuth token credentials,
+  load them.
 * requests imports charset-normalizer to guess the encoding of a response
   that declares none, when its text is read. The bot's own requests (msal's
   token requests) run on the token pool.
@@ -31,13 +32,19 @@ audited for how they use it:
   annotations that are never evaluated. They get a function that loads the
   package on its first call and calls the real object.
 * ``eager``: objects importers use at import time, taken from a submodule of
-  the package that imports nothing of it (run before the package's
+  the package that needs nothing else of it (run before the package's
   ``__init__``; the package reuses that same submodule when it loads).
 
 A package may import submodules of another deferred package directly, which
 would run them before that package's ``__init__``: ``after`` names those
 packages, and they are loaded first. The loading takes one lock, so threads
 that use a package at the same moment load it once.
+
+So a package fits only when every importer is known (the versions are pinned
+in requirements.txt) and none imports its submodules on its own: not aiohttp
+or azure-core, which the storage SDKs import piecemeal. And only when a turn
+rarely uses it: what the first real turn needs (aiohttp to reply, PyJWT and
+cryptography to check a token) would otherwise load on the event loop then.
 """
 
 import importlib
