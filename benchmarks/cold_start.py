@@ -6,7 +6,8 @@ first and discarded, to get the files into the OS cache as on a warm host.
 Reported: medians of the time to import the function module and to its first
 answer, measured inside the process (and the fastest first answer: this
 machine is shared, and the fastest run is the one least disturbed), and of
-the whole process's wall time.
+the whole process's wall time. The product's first answer must be the stock
+bot's, or the measurement fails.
 """
 
 import json
@@ -70,6 +71,10 @@ def measure_cold_starts(repetitions: int) -> List[ColdStart]:
             sample = _probe_once(name)
             if round_number:  # round 0 warms the OS file cache
                 samples[name].append(sample)
+    stock_replies = {tuple(run["replies"]) for run, _ in samples["stock"]}
+    product_replies = {tuple(run["replies"]) for run, _ in samples["messages_function"]}
+    if product_replies != stock_replies or len(stock_replies) != 1:
+        raise RuntimeError(f"first answers differ: {product_replies} vs stock {stock_replies}")
     results = []
     for name, label in SCENARIOS:
         runs = samples[name]

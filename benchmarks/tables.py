@@ -280,23 +280,28 @@ def _requests(run) -> str:
 def cold_start_table(results: Measurements, repetitions: int) -> Table:
     table = Table(
         f"Cold start: fresh process, median of {repetitions}",
-        ["process", "import ms", "first answer ms (fastest)", "process wall ms", "botbuilder.dialogs",
-         "aiohttp.web / botbuilder.integration", "storage SDKs"],
+        ["process", "import ms", "first answer ms (fastest)", "× stock", "process wall ms",
+         "botbuilder.dialogs", "aiohttp.web / botbuilder.integration", "storage SDKs"],
     )
+    stock = results.cold_start("stock")
     for run in results.cold_starts:
         imported = set(run.imported)
         http_stack = sorted(imported & {"aiohttp.web", "botbuilder.integration.aiohttp"})
         sdks = sorted(imported & {"azure.cosmos", "azure.storage.blob"})
+        answered = run.first_result_ms is not None
         table.add(
             run.label, number(run.import_ms, 0),
             f"{number(run.first_result_ms, 0)} ({number(run.fastest_first_result_ms, 0)})"
-            if run.first_result_ms is not None else "–",
+            if answered else "–",
+            f"{run.first_result_ms / stock.first_result_ms:.2f}"
+            if answered and stock and run.scenario != "sweeper_function" else "–",
             number(run.process_ms, 0), "yes" if "botbuilder.dialogs" in imported else "no",
             ", ".join(http_stack) or "no", ", ".join(sdks) or "no",
         )
     table.note(
         "import: from the process's first line to the module imported (the floor: its four "
-        "packages). first answer: a turn answered on memory storage (a sweep, for the sweeper). "
+        "packages). first answer: a turn answered on memory storage (a sweep, for the sweeper); "
+        "× stock: a first turn's median over the stock bot's. "
         "The stock process also imports azure.functions, as a function app would. Module "
         "columns: what the process had imported by its end."
     )

@@ -4,9 +4,15 @@ import json
 
 import azure.functions as func
 
-from shared.worker import get_bot_application, get_settings
+from shared.worker import get_bot_application, get_settings, long_lived
 
 get_settings()  # a bad setting stops the function from loading, naming the setting
+# The Python worker imports this module when it loads the function, before any
+# invocation. Building the bot here (its imports, its storage clients) keeps
+# that work off the worker's event loop, where the first turn would otherwise
+# do it and hold every other invocation until it was done.
+with long_lived():
+    get_bot_application()
 
 
 async def main(req: func.HttpRequest) -> func.HttpResponse:

@@ -5,7 +5,7 @@ import logging
 
 from typing import Mapping
 
-from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.core import CloudAdapterBase
 from botbuilder.schema import Activity
 
 from .activity_request import RejectedRequest, read_activity
@@ -35,7 +35,10 @@ class BotApplication:
         self._max_request_bytes = settings.max_request_bytes
         use_bounded_openid_metadata()
         self._authentication = create_bot_authentication(settings, ConnectorSession())
-        self.adapter = CloudAdapter(self._authentication)
+        # botbuilder's CloudAdapterBase runs the turn; its aiohttp CloudAdapter only
+        # adds reading an aiohttp request and streaming over web sockets, which
+        # a Functions app never does (``handle`` reads the request instead).
+        self.adapter = CloudAdapterBase(self._authentication)
         # Without credentials nothing vouches for an activity's serviceUrl.
         self._unsigned_destinations = unsigned_destinations(settings)
         self.adapter.on_turn_error = TurnErrorHandler(

@@ -148,11 +148,20 @@ class Settings:
                     "AllowUnauthenticatedRequests=true if the app is only reachable from a "
                     "private network",
                 )
-        if self.microsoft_app_type == "SingleTenant" and self.microsoft_app_id:
-            if not self.microsoft_app_tenant_id:
-                raise SettingsError("MicrosoftAppTenantId", "is required for a SingleTenant app")
+        if self.microsoft_app_type == "SingleTenant":
+            self._check_single_tenant()
         if self.microsoft_app_type == "UserAssignedMSI":
             self._check_managed_identity()
+
+    def _check_single_tenant(self):
+        """The app signs in to its own tenant: botbuilder needs all three."""
+        for setting, value in (
+            ("MicrosoftAppId", self.microsoft_app_id),
+            ("MicrosoftAppPassword", self.microsoft_app_password),
+            ("MicrosoftAppTenantId", self.microsoft_app_tenant_id),
+        ):
+            if not value:
+                raise SettingsError(setting, "is required for a SingleTenant app")
 
     def _check_managed_identity(self):
         """The identity signs the bot in: its client id and tenant, and no password."""

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cold_worker import run_in_fresh_process
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ["botbuilder.core", "botbuilder.dialogs", "botbuilder.integration.aiohttp", "aiohttp.web", "azure.cosmos", "azure.storage.blob"]
 
@@ -39,3 +41,9 @@ def test_the_lifecycle_and_its_notice_sender_load_no_connector_until_they_send()
     ).stdout
     for connector_stack in ("'botframework.connector'", "'msrest'", "'aiohttp'"):
         assert connector_stack not in loaded_modules
+
+
+def test_answering_a_turn_loads_neither_aiohttps_web_server_nor_botbuilders_integration():
+    worker = run_in_fresh_process()
+    assert worker["replies"] == ["Please enter your mode of transport. (1) Car, (2) Bus, or (3) Bicycle"]
+    assert worker["modules"] == []

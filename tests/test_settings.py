@@ -31,6 +31,12 @@ def test_values_arrive_as_strings_and_are_parsed():
         ({"StateStorage": "redis"}, "StateStorage"),
         ({"MicrosoftAppType": "Tenant"}, "MicrosoftAppType"),
         ({"MicrosoftAppPassword": "secret"}, "MicrosoftAppId"),
+        ({"MicrosoftAppType": "SingleTenant"}, "MicrosoftAppId"),
+        ({"MicrosoftAppType": "SingleTenant", "MicrosoftAppId": "a"}, "MicrosoftAppPassword"),
+        (
+            {"MicrosoftAppType": "SingleTenant", "MicrosoftAppId": "a", "MicrosoftAppPassword": "p"},
+            "MicrosoftAppTenantId",
+        ),
         ({"StateStorage": "cosmos"}, "CosmosDbEndpoint"),
         ({"StateStorage": "blob"}, "BlobConnectionString"),
         ({"CosmosDbVerifyTls": "maybe"}, "CosmosDbVerifyTls"),

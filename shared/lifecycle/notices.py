@@ -123,13 +123,13 @@ class NoticeSender:
     def _get_adapter(self) -> Any:
         if self._adapter is None:
             # pylint: disable=import-outside-toplevel
-            from botbuilder.integration.aiohttp import CloudAdapter
+            from botbuilder.core import CloudAdapterBase
 
             from ..bot_authentication import create_bot_authentication
             from ..connector_http import REPLY_TIMEOUT_SECONDS, ConnectorSession
 
             connection = ConnectorSession(self._timeout_seconds or REPLY_TIMEOUT_SECONDS)
-            self._adapter = CloudAdapter(create_bot_authentication(self._settings, connection))
+            self._adapter = CloudAdapterBase(create_bot_authentication(self._settings, connection))
         return self._adapter
 
     async def aclose(self) -> None:
