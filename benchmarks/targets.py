@@ -33,6 +33,22 @@ def _throughput_ratio(results: Measurements, backend: str, minimum: float) -> Ta
     )
 
 
+def _storage_cpu(results: Measurements, backend: str, maximum: float) -> Target:
+    """The product's CPU per turn on ``backend`` against the memory product's, both
+    at the run's concurrency: what the storage path adds to a turn."""
+    name = f"product CPU per turn on {backend} ≤ {maximum:g}× the memory product's"
+    stored = results.turns.get((backend, "product", results.concurrency))
+    memory = results.turns.get(("memory", "product", results.concurrency))
+    if not (stored and memory):
+        return Target(name, NOT_MEASURED, None)
+    ratio = stored.cpu_ms_per_turn / memory.cpu_ms_per_turn
+    return Target(
+        name,
+        f"{ratio:.1f}× ({stored.cpu_ms_per_turn:.2f} vs {memory.cpu_ms_per_turn:.2f} ms)",
+        ratio <= maximum,
+    )
+
+
 def _proxy_cost(results: Measurements) -> Target:
     name = f"+{results.delay_ms:g} ms per storage round trip costs ≤ half the turns/s (product)"
     parts, holds = [], []
@@ -143,8 +159,11 @@ def _sweep_concurrency(results: Measurements) -> Target:
 
 def evaluate(results: Measurements) -> List[Target]:
     return [
-        _throughput_ratio(results, "memory", 4),
-        _throughput_ratio(results, "cosmos", 3),
+        _throughput_ratio(results, "memory", 8),
+        _throughput_ratio(results, "cosmos", 5),
+        _storage_cpu(results, "cosmos", 3),
+        _throughput_ratio(results, "blob", 4),
+        _storage_cpu(results, "blob", 3),
         _proxy_cost(results),
         _loop_not_blocked(results),
         _reads_once(results),
