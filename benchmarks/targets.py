@@ -4,7 +4,7 @@ Reported, never asserted: timings on a shared machine are evidence, not tests.
 """
 
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from .results import Measurements
 from .tables import Table
@@ -19,34 +19,32 @@ class Target:
     holds: Optional[bool]  # None: not measured
 
 
+def _turns_ratio(
+    results: Measurements, runs: Tuple[Tuple, Tuple], measure: str, unit: str
+) -> Tuple[Optional[float], str]:
+    """``measure`` of the first turns run over the second's, and how it reads; None if
+    either was not measured."""
+    first, second = (results.turns.get(run) for run in runs)
+    if not (first and second):
+        return None, NOT_MEASURED
+    top, bottom = getattr(first, measure), getattr(second, measure)
+    return top / bottom, f"{top / bottom:.1f}× ({top:.2f} vs {bottom:.2f} {unit})"
+
+
 def _throughput_ratio(results: Measurements, backend: str, minimum: float) -> Target:
     name = f"turns/s ≥ {minimum:g}× stock on {backend}, {results.concurrency} concurrent"
-    product = results.turns.get((backend, "product", results.concurrency))
-    stock = results.turns.get((backend, "stock", results.concurrency))
-    if not (product and stock):
-        return Target(name, NOT_MEASURED, None)
-    ratio = product.turns_per_second / stock.turns_per_second
-    return Target(
-        name,
-        f"{ratio:.1f}× ({product.turns_per_second:.1f} vs {stock.turns_per_second:.1f} turns/s)",
-        ratio >= minimum,
-    )
+    runs = ((backend, "product", results.concurrency), (backend, "stock", results.concurrency))
+    ratio, measured = _turns_ratio(results, runs, "turns_per_second", "turns/s")
+    return Target(name, measured, None if ratio is None else ratio >= minimum)
 
 
 def _storage_cpu(results: Measurements, backend: str, maximum: float) -> Target:
     """The product's CPU per turn on ``backend`` against the memory product's, both
     at the run's concurrency: what the storage path adds to a turn."""
     name = f"product CPU per turn on {backend} ≤ {maximum:g}× the memory product's"
-    stored = results.turns.get((backend, "product", results.concurrency))
-    memory = results.turns.get(("memory", "product", results.concurrency))
-    if not (stored and memory):
-        return Target(name, NOT_MEASURED, None)
-    ratio = stored.cpu_ms_per_turn / memory.cpu_ms_per_turn
-    return Target(
-        name,
-        f"{ratio:.1f}× ({stored.cpu_ms_per_turn:.2f} vs {memory.cpu_ms_per_turn:.2f} ms)",
-        ratio <= maximum,
-    )
+    runs = ((backend, "product", results.concurrency), ("memory", "product", results.concurrency))
+    ratio, measured = _turns_ratio(results, runs, "cpu_ms_per_turn", "ms")
+    return Target(name, measured, None if ratio is None else ratio <= maximum)
 
 
 def _proxy_cost(results: Measurements) -> Target:
