@@ -28,7 +28,7 @@ def _turns_ratio(
     if not (first and second):
         return None, NOT_MEASURED
     top, bottom = getattr(first, measure), getattr(second, measure)
-    return top / bottom, f"{top / bottom:.1f}× ({top:.2f} vs {bottom:.2f} {unit})"
+    return top / bottom, f"{top / bottom:.2f}× ({top:.2f} vs {bottom:.2f} {unit})"
 
 
 def _throughput_ratio(results: Measurements, backend: str, minimum: float) -> Target:
