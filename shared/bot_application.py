@@ -18,10 +18,10 @@ from .expiring_bot import ExpiringDialogBot
 from .http_result import HttpResult
 from .lifecycle.rules import LifecycleRules
 from .openid_metadata import use_bounded_openid_metadata
+from .schema_json import model_to_json
 from .service_url_policy import unsigned_destinations
 from .settings import Settings
 from .storage import ETagConflict, StateStores, StorageUnavailable
-from .storage.schema_json import model_to_json
 from .turn_errors import TurnErrorHandler
 
 AUTHENTICATION_TIMEOUT_SECONDS = 10

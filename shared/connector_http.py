@@ -173,7 +173,8 @@ def use_wire_json_bodies(connector_client: Any) -> Any:
     1 ms of CPU per reply, more than the rest of sending it. The JSON is the
     same (tests/test_outbound_replies.py compares them).
     """
-    from .storage.schema_json import model_to_json, schema_class  # pylint: disable=import-outside-toplevel
+    # pylint: disable-next=import-outside-toplevel
+    from .schema_json import model_to_json, schema_class
 
     serializer = connector_client._serialize  # pylint: disable=protected-access
     msrest_body = serializer.body

@@ -13,7 +13,7 @@ from .expiry_log import log_expiry
 from .lifecycle.conversation_timeout import requested_timeout
 from .lifecycle.record import idle_if_expired, is_tombstone, own_timeout, stamp_activity
 from .lifecycle.rules import LifecycleRules
-from .storage.schema_json import model_to_json
+from .schema_json import model_to_json
 
 DIALOG_STATE_PROPERTY = "DialogState"
 RECENT_ACTIVITIES_PROPERTY = "RecentActivityIds"

@@ -48,7 +48,7 @@ class NoticeSender:
         self._settings = settings
         self._slots = asyncio.Semaphore(concurrency)
         self._timeout_seconds = timeout_seconds
-        self._adapter: Any = None
+        self._authentication: Any = None
         self._connector_factory: Any = None
 
     async def send(self, reference: Mapping[str, Any], text: str, deadline: float) -> NoticeResult:
@@ -93,7 +93,7 @@ class NoticeSender:
         from botbuilder.core import TurnContext
         from botbuilder.schema import Activity, ActivityTypes
 
-        from ..storage.schema_json import model_from_json
+        from ..schema_json import model_from_json
 
         conversation = model_from_json("ConversationReference", dict(reference))
         # What continue_conversation's turn would send, without the turn: no
@@ -113,25 +113,26 @@ class NoticeSender:
     async def _connector_for(self, service_url: str) -> Any:
         """The connector client continue_conversation would use, with the bot's identity."""
         if self._connector_factory is None:
-            adapter = self._get_adapter()
-            claims = adapter.create_claims_identity(self._settings.microsoft_app_id)
-            self._connector_factory = adapter.bot_framework_authentication.create_connector_factory(
-                claims
-            )
-        return await self._connector_factory.create(service_url, None)
-
-    def _get_adapter(self) -> Any:
-        if self._adapter is None:
             # pylint: disable=import-outside-toplevel
-            from botbuilder.core import CloudAdapterBase
+            from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
             from ..bot_authentication import create_bot_authentication
             from ..connector_http import REPLY_TIMEOUT_SECONDS, ConnectorSession
 
             connection = ConnectorSession(self._timeout_seconds or REPLY_TIMEOUT_SECONDS)
-            self._adapter = CloudAdapterBase(create_bot_authentication(self._settings, connection))
-        return self._adapter
+            self._authentication = create_bot_authentication(self._settings, connection)
+            app_id = self._settings.microsoft_app_id
+            # The identity CloudAdapterBase.continue_conversation claims for the bot.
+            claims = ClaimsIdentity(
+                {
+                    AuthenticationConstants.AUDIENCE_CLAIM: app_id,
+                    AuthenticationConstants.APP_ID_CLAIM: app_id,
+                },
+                True,
+            )
+            self._connector_factory = self._authentication.create_connector_factory(claims)
+        return await self._connector_factory.create(service_url, None)
 
     async def aclose(self) -> None:
-        if self._adapter is not None:
-            await self._adapter.bot_framework_authentication.aclose()
+        if self._authentication is not None:
+            await self._authentication.aclose()

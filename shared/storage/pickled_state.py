@@ -93,7 +93,7 @@ def _is_state_class(name: Any) -> bool:
     if class_name in _STATE_CLASSES.get(module, ()):
         return True
     if module in _SCHEMA_MODULES:
-        from .schema_json import schema_class  # pylint: disable=import-outside-toplevel
+        from ..schema_json import schema_class  # pylint: disable=import-outside-toplevel
 
         return schema_class(class_name) is not None
     return False

@@ -29,7 +29,8 @@ def client_options_with_transport(client_options: Mapping[str, Any]) -> Dict[str
     given or the environment configures proxies."""
     options = dict(client_options)
     if "transport" not in options and not environment_configures_http():
-        from azure.core.pipeline.transport import AioHttpTransport  # pylint: disable=import-outside-toplevel
+        # pylint: disable-next=import-outside-toplevel
+        from azure.core.pipeline.transport import AioHttpTransport
 
         options["transport"] = AioHttpTransport(use_env_settings=False)
     return options

@@ -25,7 +25,7 @@ from enum import Enum
 from typing import Any, Dict
 
 from .record_body import UnreadableBody
-from .schema_json import model_from_json, model_to_json
+from ..schema_json import model_from_json, model_to_json
 
 _PLAIN = (str, int, float, bool, type(None))
 
@@ -134,7 +134,8 @@ def _is_dialog_state(value: Any) -> bool:
 
 
 def _dialog_state_from_json(document: Dict[str, Any]):
-    from botbuilder.dialogs import DialogInstance, DialogState  # pylint: disable=import-outside-toplevel
+    # pylint: disable-next=import-outside-toplevel
+    from botbuilder.dialogs import DialogInstance, DialogState
 
     stack = []
     for instance in document["dialogStack"]:

@@ -31,9 +31,10 @@ def test_a_netrc_file_in_home_counts(tmp_path):
     assert environment_configures_http({"HOME": str(tmp_path)})
 
 
-def test_a_transport_given_by_the_caller_is_kept(monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NETRC"):
+def test_a_transport_given_by_the_caller_is_kept(monkeypatch, tmp_path):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NETRC", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no .netrc
     given = object()
     assert client_options_with_transport({"transport": given})["transport"] is given
     assert not client_options_with_transport({})["transport"]._use_env_settings  # pylint: disable=protected-access
