@@ -9,17 +9,16 @@ import asyncio
 import json
 import time
 from datetime import datetime
-from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Union
 
-from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
-from azure.storage.blob import ContentSettings
-from azure.storage.blob.aio import BlobClient, ContainerClient
+from azure.core.exceptions import HttpResponseError
+from azure.storage.blob.aio import ContainerClient
 
 from ..settings import Settings
 from .azure_errors import unavailable_on_outage
 from .blob_candidates import may_be_stale
-from .blob_clients import RecentBlobClients
 from .blob_connection import BlobConnection
+from .blob_requests import get_blob, put_blob
 from .blob_names import blob_name_for
 from .errors import MalformedRecord
 from .etag_conditions import conflict_if_changed, if_unchanged, is_lost_race
@@ -31,7 +30,7 @@ from .sweepable import DueRecord, UnreadableRecord
 
 LIST_PAGE_SIZE = 5000  # the most one List Blobs request returns
 DOWNLOAD_CONCURRENCY = 16  # candidate blobs checked at once during a sweep
-JSON_CONTENT = ContentSettings(content_type="application/json")
+JSON_CONTENT = "application/json"
 DUE_MARK = "dueat"  # metadata: the record's DueAt, so the listing shows what is due
 NEVER_DUE = "never"
 UNREADABLE_MARK = "unreadable"  # metadata naming why a blob is not a state record
@@ -39,10 +38,6 @@ UNREADABLE_MARK = "unreadable"  # metadata naming why a blob is not a state reco
 
 class BlobStore(RecordStore[ContainerClient]):
     """A botbuilder Storage over one blob container."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._blobs = RecentBlobClients()
 
     async def find_due(
         self, now: float, legacy_cutoff: float
@@ -75,7 +70,7 @@ class BlobStore(RecordStore[ContainerClient]):
 
     async def _read_record(self, container: ContainerClient, key: str) -> Optional[StoredRecord]:
         name = blob_name_for(key)
-        downloaded = await _download(self._blobs.get(container, name))
+        downloaded = await get_blob(container, name)
         if downloaded is None:
             return None
         content, e_tag = downloaded
@@ -87,17 +82,10 @@ class BlobStore(RecordStore[ContainerClient]):
     async def _write_record(
         self, container: ContainerClient, key: str, document: Dict[str, Any], e_tag: Optional[str]
     ) -> None:
-        body = json.dumps({"realId": key, "document": document})
-        blob = self._blobs.get(container, blob_name_for(key))
+        body = json.dumps({"realId": key, "document": document}).encode("utf-8")
         metadata = {DUE_MARK: _due_mark(document)} if DUE_AT in document else None
         with conflict_if_changed(key, e_tag):
-            await blob.upload_blob(
-                body,
-                overwrite=True,
-                content_settings=JSON_CONTENT,
-                metadata=metadata,
-                **if_unchanged(e_tag),
-            )
+            await put_blob(container, blob_name_for(key), body, JSON_CONTENT, metadata, e_tag)
 
     async def _delete_record(
         self, container: ContainerClient, key: str, e_tag: Optional[str]
@@ -148,7 +136,7 @@ async def _due_among(
 async def _examine(
     container: ContainerClient, name: str, now: float, legacy_cutoff: float
 ) -> Union[DueRecord, UnreadableRecord, None]:
-    downloaded = await _download(container.get_blob_client(name))
+    downloaded = await get_blob(container, name)
     if downloaded is None:
         return None
     content, e_tag = downloaded
@@ -181,16 +169,6 @@ async def _mark_unreadable(container: ContainerClient, name: str, e_tag: str, re
             return False
         raise
     return True
-
-
-async def _download(blob: BlobClient) -> Optional[Tuple[bytes, str]]:
-    """The content and ETag of ``blob``; None if it is gone."""
-    try:
-        downloader = await blob.download_blob()
-        content = await downloader.readall()
-    except ResourceNotFoundError:
-        return None
-    return content, downloader.properties.etag
 
 
 def _parse(name: str, content: bytes, e_tag: str) -> StoredRecord:
