@@ -9,14 +9,18 @@ import re
 from typing import Iterator, Mapping
 
 from botbuilder.schema import Activity
+from msrest.exceptions import DeserializationError
 
 from .http_result import HttpResult
+from .schema_json import NotPlainJson, model_from_plain_json
 
 MAX_JSON_DEPTH = 64
 # What channel ids look like ("msteams", "webchat", "directline", "twilio-sms").
 # No "/" above all: state keys are "{channel}/conversations/{id}", so a slash
 # would let one conversation's key be spelt as another's.
 CHANNEL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# The only way a UTF-8 body's JSON can hold a lone surrogate: a \uD800-\uDFFF escape.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 
 class RejectedRequest(Exception):
@@ -38,6 +42,10 @@ def read_activity(method: str, headers: Mapping[str, str], body: bytes, max_byte
         )
     payload = _parse_json(body)
     _check_activity_shape(payload)
+    try:
+        return model_from_plain_json("Activity", payload)
+    except (NotPlainJson, DeserializationError):
+        pass  # a field needs converting, or is wrong: msrest decides, as it always has
     try:
         return Activity().deserialize(payload)
     except Exception as error:  # msrest raises several types for bad fields
@@ -75,6 +83,8 @@ def _parse_json(body: bytes) -> object:
         payload = json.loads(text)
     except (ValueError, RecursionError):
         raise RejectedRequest(400, "BadJson", "the body is not valid JSON") from None
+    if _nesting_bound(text) <= MAX_JSON_DEPTH and not _SURROGATE_ESCAPE.search(text):
+        return payload  # too few brackets to nest too deep, and no escape spells a surrogate
     deepest = 0
     for value, level in _walk(payload):
         if isinstance(value, (dict, list)):
@@ -89,6 +99,11 @@ def _parse_json(body: bytes) -> object:
             400, "TooDeep", f"the JSON is nested more than {MAX_JSON_DEPTH} levels"
         )
     return payload
+
+
+def _nesting_bound(text: str) -> int:
+    """The most levels the JSON in ``text`` can nest: one per bracket that opens."""
+    return text.count("{") + text.count("[")
 
 
 def _walk(value: object) -> Iterator[tuple]:

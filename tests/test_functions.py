@@ -52,6 +52,14 @@ async def test_a_body_that_is_not_json_gets_415_and_stores_nothing(content_type)
     assert await stored_conversation_keys() == []
 
 
+def nested(levels: int) -> list:
+    """JSON ``levels`` lists deep."""
+    value: list = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     "body, problem",
     [
@@ -65,6 +73,8 @@ async def test_a_body_that_is_not_json_gets_415_and_stores_nothing(content_type)
         (json.dumps(message("hi", **{"from": {"id": "\ud800"}})).encode(), "not valid Unicode"),
         (json.dumps(message("hi", conversation_id="x\udc00")).encode(), "not valid Unicode"),
         (json.dumps(message("\ud83d")).encode(), "not valid Unicode"),
+        (json.dumps({**message("hi"), "value": {"\udfff": 1}}).encode(), "not valid Unicode"),
+        (json.dumps({**message("hi"), "value": nested(64)}).encode(), "nested more than 64 levels"),
         (json.dumps(message("hi", channelId="test/conversations/other")).encode(), "channelId"),
         (json.dumps(message("hi", channelId="web chat")).encode(), "channelId"),
     ],
@@ -74,6 +84,11 @@ async def test_a_malformed_request_gets_400_naming_the_problem(body, problem):
     assert response.status_code == 400
     assert problem in json.loads(response.get_body())["error"]["message"]
     assert await stored_conversation_keys() == []
+
+
+async def test_an_activity_nested_64_levels_deep_is_answered():
+    response = await messages_function.main(http_request({**message("hi"), "value": nested(63)}))
+    assert response.status_code == 200
 
 
 async def test_a_body_over_the_limit_gets_413():
