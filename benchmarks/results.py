@@ -20,6 +20,8 @@ class Measurements:
     delay_ms: float
     labels: Dict[str, str] = field(default_factory=lambda: dict(LABELS))  # backend name -> label
     turns: Dict[Tuple[str, str, int], TurnRun] = field(default_factory=dict)  # backend, bot, concurrency
+    # The concurrent runs, round by round (backend, bot); turns[...] holds each one's middle round.
+    rounds: List[Dict[Tuple[str, str], TurnRun]] = field(default_factory=list)
     delayed: Dict[Tuple[str, str], TurnRun] = field(default_factory=dict)  # backend, bot
     requests: Dict[Tuple[str, str], RequestCounts] = field(default_factory=dict)  # backend, bot
     sweeps: Dict[Tuple[str, int], Dict[str, SweepResult]] = field(default_factory=dict)

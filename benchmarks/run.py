@@ -90,19 +90,56 @@ def backends_on(servers: Optional[StorageServers]) -> List[Backend]:
     return found
 
 
-async def measure_turns(results: Measurements, backends: Sequence[Backend], conversations: int):
+async def measure_turns(
+    results: Measurements, backends: Sequence[Backend], conversations: int, rounds: int
+):
+    """Each backend and bot once one conversation at a time, then ``rounds`` rounds
+    at the run's concurrency, every backend and bot in each round.
+
+    A round takes about a minute, so the runs a target compares (a product and
+    its stock, Cosmos and memory) are close in time, and the targets take the
+    median of the rounds' ratios: on a shared machine a turn's CPU drifts by a
+    third from one minute to the next.
+    """
     for backend in backends:
-        for concurrency in (1, results.concurrency):
+        for bot in BOTS:
+            run = await _turns_run(results, backend, bot, 1, conversations)
+            if run is not None:
+                results.turns[(backend.name, bot, 1)] = run
+    for number in range(1, rounds + 1):
+        measured = {}
+        for backend in backends:
             for bot in BOTS:
-                async with recorded_failure(results, f"turns {backend.name} {bot} ×{concurrency}"):
-                    async with PLUMBINGS[bot](backend) as plumbing:
-                        run = await measure(
-                            plumbing.handle,
-                            f"turns-{backend.name}-{bot}-{concurrency}-{time.time_ns()}",
-                            conversations, concurrency, backend.server_pids,
-                        )
-                    results.turns[(backend.name, bot, concurrency)] = run
-                    progress(f"turns {backend.name} {bot} ×{concurrency}: {run.turns_per_second:.1f} turns/s")
+                run = await _turns_run(
+                    results, backend, bot, results.concurrency, conversations, f"round {number}"
+                )
+                if run is not None:
+                    measured[(backend.name, bot)] = run
+        results.rounds.append(measured)
+    for backend in backends:
+        for bot in BOTS:
+            runs = [measured[(backend.name, bot)] for measured in results.rounds
+                    if (backend.name, bot) in measured]
+            if runs:
+                middle = sorted(runs, key=lambda run: run.turns_per_second)[(len(runs) - 1) // 2]
+                results.turns[(backend.name, bot, results.concurrency)] = middle
+
+
+async def _turns_run(
+    results: Measurements, backend: Backend, bot: str, concurrency: int, conversations: int,
+    label: str = "",
+):
+    what = f"turns {backend.name} {bot} ×{concurrency}{f' {label}' if label else ''}"
+    async with recorded_failure(results, what):
+        async with PLUMBINGS[bot](backend) as plumbing:
+            run = await measure(
+                plumbing.handle,
+                f"turns-{backend.name}-{bot}-{concurrency}-{time.time_ns()}",
+                conversations, concurrency, backend.server_pids,
+            )
+        progress(f"{what}: {run.turns_per_second:.1f} turns/s, {run.cpu_ms_per_turn:.2f} ms CPU/turn")
+        return run
+    return None
 
 
 async def measure_latency(results: Measurements, backends: Sequence[Backend], conversations: int):
@@ -155,7 +192,7 @@ async def measure_sweeps(
 async def measure_all(results: Measurements, arguments, direct, delayed) -> None:
     """The async sections, on one event loop, printing each table when it is done."""
     if "turns" in arguments.only:
-        await measure_turns(results, backends_on(direct), arguments.conversations)
+        await measure_turns(results, backends_on(direct), arguments.conversations, arguments.rounds)
         show(turns_table(results, arguments.conversations))
     if "latency" in arguments.only:
         await measure_latency(results, backends_on(delayed), arguments.conversations)
@@ -196,6 +233,10 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument("--conversations", type=int, help="per turn measurement (default 120, quick 20)")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--rounds", type=int,
+        help="rounds of the concurrent turn runs, interleaved (default 3, quick 1)",
+    )
     parser.add_argument("--delay-ms", type=float, default=5.0, help="added to each storage round trip")
     parser.add_argument("--count-conversations", type=int, help="for request counts (default 20, quick 5)")
     parser.add_argument("--sweep-sizes", type=int, nargs="+", help="default 1000 10000 100000, quick 1000 10000")
@@ -213,6 +254,7 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     arguments = parser.parse_args(argv)
     defaults = {
         "conversations": (120, 20),
+        "rounds": (3, 1),
         "count_conversations": (20, 5),
         "sweep_sizes": ([1_000, 10_000, 100_000], [1_000, 10_000]),
         "cold_repetitions": (7, 2),
@@ -222,6 +264,8 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     for name, (full, quick) in defaults.items():
         if getattr(arguments, name) is None:
             setattr(arguments, name, quick if arguments.quick else full)
+    if arguments.rounds < 1:
+        parser.error("--rounds must be at least 1")
     return arguments
 
 

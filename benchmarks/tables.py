@@ -86,6 +86,12 @@ def turns_table(results: Measurements, conversations: int) -> Table:
         "time it was ready but another process had the core (2 cores, shared with the "
         "storage server). Server CPU: the storage server's process."
     )
+    if len(results.rounds) > 1:
+        table.note(
+            f"The {results.concurrency} concurrent runs were made in {len(results.rounds)} "
+            "rounds, each round running every backend and bot in turn; each row is its "
+            "middle round by turns/s. The targets take the median of the rounds' ratios."
+        )
     return table
 
 
