@@ -17,7 +17,6 @@ from hashlib import sha256
 # Characters Cosmos does not allow in an id.
 FORBIDDEN_CHARACTERS = frozenset("\\?/#\t\n\r*")
 MAX_ID_LENGTH = 255
-_ESCAPES = {ord(char): f"*{ord(char)}" for char in FORBIDDEN_CHARACTERS}
 
 
 def cosmos_id_for(key: str) -> str:
@@ -27,7 +26,9 @@ def cosmos_id_for(key: str) -> str:
     the sha256 of the whole escaped key is appended, keeping it unique and
     within Cosmos's id limit.
     """
-    escaped = key.translate(_ESCAPES)
+    escaped = "".join(
+        f"*{ord(char)}" if char in FORBIDDEN_CHARACTERS else char for char in key
+    )
     if escaped.endswith(" "):
         escaped = escaped[:-1] + f"*{ord(' ')}"
     if len(escaped) <= MAX_ID_LENGTH:
