@@ -31,6 +31,17 @@ class Measurements:
     sweep_concurrency: Optional[SweepConcurrency] = None
     failures: List[str] = field(default_factory=list)  # measurements that raised
 
+    def round_ratios(
+        self, first: Tuple[str, str], second: Tuple[str, str], measure: str
+    ) -> List[float]:
+        """``measure`` (a TurnRun property) of concurrent run ``first`` over ``second``'s,
+        (backend, bot) each, one ratio per round that measured both."""
+        return [
+            getattr(measured[first], measure) / getattr(measured[second], measure)
+            for measured in self.rounds
+            if first in measured and second in measured
+        ]
+
     def sweep(self, backend: str, size: int, kind: str):
         return self.sweeps.get((backend, size), {}).get(kind)
 

@@ -1,5 +1,6 @@
 """The printed tables: plain Markdown, readable in a terminal and pasteable into docs."""
 
+import statistics
 from typing import List, Optional, Sequence
 
 from .results import BACKENDS, BOTS, Measurements
@@ -73,7 +74,7 @@ def turns_table(results: Measurements, conversations: int) -> Table:
                     number(run.latency_ms(95)), number(run.cpu_ms_per_turn, 2),
                     number(run.loop_blocked_ms_per_turn, 2), number(run.core_wait_ms_per_turn, 2),
                     number(run.server_cpu_ms_per_turn, 2),
-                    ratio(run.turns_per_second, stock and stock.turns_per_second)
+                    _product_over_stock(results, backend, concurrency, run, stock)
                     if bot == "product" else "",
                 )
     table.note(
@@ -90,9 +91,19 @@ def turns_table(results: Measurements, conversations: int) -> Table:
         table.note(
             f"The {results.concurrency} concurrent runs were made in {len(results.rounds)} "
             "rounds, each round running every backend and bot in turn; each row is its "
-            "middle round by turns/s. The targets take the median of the rounds' ratios."
+            "middle round by turns/s; their product ÷ stock, like the targets, is the median "
+            "of the rounds' ratios, each taken within one round."
         )
     return table
+
+
+def _product_over_stock(results: Measurements, backend: str, concurrency: int, run, stock) -> str:
+    """The turns/s ratio; for the concurrent runs, the median of the rounds' ratios."""
+    if concurrency == results.concurrency and len(results.rounds) > 1:
+        ratios = results.round_ratios((backend, "product"), (backend, "stock"), "turns_per_second")
+        if ratios:
+            return f"{statistics.median(ratios):.1f}×"
+    return ratio(run.turns_per_second, stock and stock.turns_per_second)
 
 
 def latency_table(results: Measurements) -> Table:

@@ -26,12 +26,7 @@ def _rounds_ratio(
     """The median over the rounds of ``measure`` of the first concurrent run over the
     second's, each ratio taken within one round, and how it reads; None if no round
     measured both."""
-    first, second = runs
-    ratios = [
-        getattr(measured[first], measure) / getattr(measured[second], measure)
-        for measured in results.rounds
-        if first in measured and second in measured
-    ]
+    ratios = results.round_ratios(*runs, measure)
     if not ratios:
         return None, NOT_MEASURED
     middle = statistics.median(ratios)
