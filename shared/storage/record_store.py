@@ -78,7 +78,10 @@ class RecordStore(SweepableStore, ABC, Generic[C]):
             return {}
         async with self._storage_call():
             container = await self._container()
-            records = await asyncio.gather(*(self._read_record(container, key) for key in keys))
+            if len(keys) == 1:  # a turn's read: no task to schedule, as gather would make
+                records = [await self._read_record(container, keys[0])]
+            else:
+                records = await asyncio.gather(*(self._read_record(container, key) for key in keys))
         return {
             key: _restored(key, record) for key, record in zip(keys, records) if record is not None
         }
