@@ -42,7 +42,7 @@ def model_to_json(model: Any) -> Dict[str, Any]:
 
 def copy_model(value: Any) -> Any:
     """A deep copy of a schema object (or a list or dict of them), as
-    ``copy.deepcopy`` makes it at about a fifth of the cost: schema objects,
+    ``copy.deepcopy`` makes it at under half the cost: schema objects,
     lists and dicts are rebuilt, text, numbers and times are immutable and
     shared, and anything else (a bot's own object in ``value``) is deep-copied.
     """

@@ -10,7 +10,8 @@ from .schema_json import copy_model
 
 class FunctionsTurnContext(TurnContext):
     """A TurnContext whose ``send_activities`` copies each activity with
-    ``copy_model`` instead of ``copy.deepcopy``: a tenth of a memory turn's CPU.
+    ``copy_model`` instead of ``copy.deepcopy``, which took about a tenth of a
+    memory turn's CPU.
 
     Otherwise it is botbuilder 4.17.1's method line for line (botbuilder is
     pinned and archived, so it does not change under this): the copy gets the
