@@ -93,8 +93,8 @@ def backends_on(servers: Optional[StorageServers]) -> List[Backend]:
 async def measure_turns(
     results: Measurements, backends: Sequence[Backend], conversations: int, rounds: int
 ):
-    """Each backend and bot once one conversation at a time, then ``rounds`` rounds
-    at the run's concurrency, every backend and bot in each round.
+    """Each backend and bot once with one conversation at a time, then in
+    ``rounds`` rounds at the run's concurrency, every backend and bot in each.
 
     A round takes about a minute, so the runs a target compares (a product and
     its stock, Cosmos and memory) are close in time, and the targets take the
