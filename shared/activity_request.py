@@ -9,10 +9,9 @@ import re
 from typing import Iterator, Mapping
 
 from botbuilder.schema import Activity
-from msrest.exceptions import DeserializationError
 
 from .http_result import HttpResult
-from .schema_json import NotPlainJson, model_from_plain_json
+from .schema_json import NotPlainJson, model_from_json
 
 MAX_JSON_DEPTH = 64
 # What channel ids look like ("msteams", "webchat", "directline", "twilio-sms").
@@ -43,8 +42,8 @@ def read_activity(method: str, headers: Mapping[str, str], body: bytes, max_byte
     payload = _parse_json(body)
     _check_activity_shape(payload)
     try:
-        return model_from_plain_json("Activity", payload)
-    except (NotPlainJson, DeserializationError):
+        return model_from_json("Activity", payload)
+    except NotPlainJson:
         pass  # a field needs converting, or is wrong: msrest decides, as it always has
     try:
         return Activity().deserialize(payload)

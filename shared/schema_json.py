@@ -3,33 +3,30 @@ actions) to and from their wire JSON: the camelCase form a channel sends.
 
 msrest's own serializer does the same with type checks a stored prompt does
 not need, at ten times the cost; a dialog's state holds one or two of these
-per turn. A request's activity needs msrest's conversions only when a field
-is not of its declared JSON type: ``model_from_plain_json`` reads the rest.
-Only the classes botbuilder.schema defines are ever built.
+per turn, and a request's activity needs msrest's conversions only when a
+field is not of its declared JSON type. Only the classes botbuilder.schema
+defines are ever built.
 """
 
 from copy import deepcopy
 from datetime import datetime
 from enum import Enum
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
-# (attribute, JSON key, element kind, model class or None); kind is one of
-# "value", "list", "dict" and "time".
-_Field = Tuple[str, str, str, Optional[type]]
 _IMMUTABLE = (str, int, float, bool, type(None), datetime, Enum)
 
 
 def model_to_json(model: Any) -> Dict[str, Any]:
     """``model``'s wire JSON, leaving out what is unset."""
     data: Dict[str, Any] = {}
-    for attribute, key, kind, _ in _fields(type(model)):
+    for attribute, key, declared in _fields(type(model)):
         value = getattr(model, attribute, None)
         if value is None:
             continue
-        if kind == "list":
+        if declared.startswith("["):
             data[key] = [_value_to_json(element) for element in value]
-        elif kind == "dict":
+        elif declared.startswith("{"):
             data[key] = {name: _value_to_json(element) for name, element in value.items()}
         else:
             data[key] = _value_to_json(value)
@@ -59,10 +56,23 @@ def copy_model(value: Any) -> Any:
     return deepcopy(value)
 
 
-def model_from_json(class_name: str, data: Any) -> Any:
-    """The botbuilder.schema ``class_name`` object ``data`` describes.
+class NotPlainJson(ValueError):
+    """JSON that is not the wire JSON of a schema object: a field of another
+    JSON type than its model declares (a number given as text, a list where an
+    object belongs), a time that is no time, a type msrest encodes itself."""
 
-    ValueError if ``data`` is not a JSON object or names no schema class.
+
+_PLAIN_TYPES = {"str": str, "bool": bool, "int": int, "float": float}
+
+
+def model_from_json(class_name: str, data: Any) -> Any:
+    """The botbuilder.schema ``class_name`` object whose wire JSON ``data`` is:
+    what msrest's ``deserialize`` builds from it, at a fraction of the cost.
+
+    Every field must already hold the JSON type its model declares; else
+    NotPlainJson (a ValueError), so a caller can leave such JSON to msrest,
+    which converts what it can ("true" to True). ValueError too if
+    ``class_name`` names no schema class.
     """
     model_class = schema_class(class_name)
     if model_class is None:
@@ -71,62 +81,21 @@ def model_from_json(class_name: str, data: Any) -> Any:
 
 
 def _model_from_json(model_class: type, data: Any) -> Any:
-    if not isinstance(data, dict):
-        raise ValueError(f"a {model_class.__name__} is not a JSON object")
-    model = model_class.__new__(model_class)
-    values = model.__dict__
-    known = set()
-    for attribute, key, kind, element_class in _fields(model_class):
-        known.add(key)
-        value = data.get(key)
-        if value is not None:
-            value = _field_from_json(value, kind, element_class)
-        values[attribute] = value
-    values["additional_properties"] = {
-        key: value for key, value in data.items() if key not in known
-    }
-    return model
-
-
-class NotPlainJson(ValueError):
-    """JSON that becomes the model only through msrest's conversions: a number
-    given as text, a list where an object belongs, a type msrest decodes."""
-
-
-_PLAIN_TYPES = {"str": str, "bool": bool, "int": int, "float": float}
-
-
-def model_from_plain_json(class_name: str, data: Any) -> Any:
-    """What msrest's ``deserialize`` builds from ``data``, when every field of
-    ``data`` already holds the JSON type its model declares; NotPlainJson when
-    one does not, so the caller can leave that JSON to msrest.
-
-    A channel's activity is plain in this sense; reading it here costs a
-    fraction of msrest's generic walk.
-    """
-    model_class = schema_class(class_name)
-    if model_class is None:
-        raise ValueError(f"{class_name} is not a botbuilder.schema class")
-    return _plain_model(model_class, data)
-
-
-def _plain_model(model_class: type, data: Any) -> Any:
     if type(data) is not dict:  # pylint: disable=unidiomatic-typecheck
         raise NotPlainJson(f"a {model_class.__name__} is not a JSON object")
     model = model_class.__new__(model_class)
     values = model.__dict__
     known = set()
-    for attribute, key, declared in _declared_types(model_class):
+    for attribute, key, declared in _fields(model_class):
         known.add(key)
-        value = data.get(key)
-        values[attribute] = _plain_value(value, declared)
+        values[attribute] = _value_from_json(data.get(key), declared)
     values["additional_properties"] = {
         key: value for key, value in data.items() if key not in known
     }
     return model
 
 
-def _plain_value(value: Any, declared: str) -> Any:
+def _value_from_json(value: Any, declared: str) -> Any:
     if value is None:
         return None
     plain = _PLAIN_TYPES.get(declared)
@@ -137,35 +106,21 @@ def _plain_value(value: Any, declared: str) -> Any:
     if declared == "object":
         return value
     if declared == "iso-8601" and type(value) is str:  # pylint: disable=unidiomatic-typecheck
-        from msrest.serialization import Deserializer  # pylint: disable=import-outside-toplevel
+        # pylint: disable-next=import-outside-toplevel
+        from msrest.serialization import DeserializationError, Deserializer
 
-        return Deserializer.deserialize_iso(value)
+        try:
+            return Deserializer.deserialize_iso(value)
+        except DeserializationError:
+            raise NotPlainJson(f"{value!r} is not a time") from None
     if declared.startswith("[") and type(value) is list:  # pylint: disable=unidiomatic-typecheck
-        return [_plain_value(element, declared[1:-1]) for element in value]
+        return [_value_from_json(element, declared[1:-1]) for element in value]
     if declared.startswith("{") and type(value) is dict:  # pylint: disable=unidiomatic-typecheck
-        return {name: _plain_value(element, declared[1:-1]) for name, element in value.items()}
+        return {name: _value_from_json(element, declared[1:-1]) for name, element in value.items()}
     model_class = schema_class(declared)
     if model_class is None:
         raise NotPlainJson(f"{value!r} is not a plain JSON {declared}")
-    return _plain_model(model_class, value)
-
-
-def _field_from_json(value: Any, kind: str, element_class: Optional[type]) -> Any:
-    if kind == "time":
-        from msrest.serialization import Deserializer  # pylint: disable=import-outside-toplevel
-
-        return Deserializer.deserialize_iso(value)
-    if element_class is None:
-        return value
-    if kind == "list":
-        if not isinstance(value, list):
-            raise ValueError("a list of schema objects is not a JSON array")
-        return [_model_from_json(element_class, element) for element in value]
-    if kind == "dict":
-        if not isinstance(value, dict):
-            raise ValueError("a map of schema objects is not a JSON object")
-        return {name: _model_from_json(element_class, element) for name, element in value.items()}
-    return _model_from_json(element_class, value)
+    return _model_from_json(model_class, value)
 
 
 def _value_to_json(value: Any) -> Any:
@@ -181,26 +136,7 @@ def _value_to_json(value: Any) -> Any:
 
 
 @lru_cache(maxsize=None)
-def _fields(model_class: type) -> Tuple[_Field, ...]:
-    """How each attribute of ``model_class`` maps to JSON, worked out once per class."""
-    fields: List[_Field] = []
-    for attribute, spec in getattr(model_class, "_attribute_map", {}).items():
-        if attribute == "additional_properties":
-            continue
-        declared = spec["type"]
-        kind = "value"
-        if declared.startswith("[") and declared.endswith("]"):
-            kind, declared = "list", declared[1:-1]
-        elif declared.startswith("{") and declared.endswith("}"):
-            kind, declared = "dict", declared[1:-1]
-        elif declared == "iso-8601":
-            kind = "time"
-        fields.append((attribute, spec["key"], kind, schema_class(declared)))
-    return tuple(fields)
-
-
-@lru_cache(maxsize=None)
-def _declared_types(model_class: type) -> Tuple[Tuple[str, str, str], ...]:
+def _fields(model_class: type) -> Tuple[Tuple[str, str, str], ...]:
     """(attribute, JSON key, msrest type) of each field of ``model_class``."""
     return tuple(
         (attribute, spec["key"], spec["type"])

@@ -151,6 +151,8 @@ def test_jsonpickle_itself_would_run_the_hostile_document(tmp_path):
         {"DialogState": {"dialogStack": [{"id": "p", "state": {"options": {"prompt": 5}, "state": {}}}]}},
         {"DialogState": {"dialogStack": [{"id": "p", "state": {"options": {"choices": 5}, "state": {}}}]}},
         {"DialogState": {"dialogStack": [{"id": "p", "state": {"options": {"style": 9}, "state": {}}}]}},
+        {"DialogState": {"dialogStack": [{"id": "p", "state": {"options": {"prompt": {"type": "message", "timestamp": "soon"}}, "state": {}}}]}},
+        {"DialogState": {"dialogStack": [{"id": "p", "state": {"options": {"choices": [{"value": "a", "action": {"type": 5}}]}, "state": {}}}]}},
         {"DialogState": {"py/object": "no_such_module.NoSuchClass"}},
     ],
 )
