@@ -5,6 +5,7 @@ from typing import Dict, List, Optional, Tuple
 
 from .backends import LABELS
 from .cold_start import ColdStart
+from .instructions import InstructionCount
 from .storage_requests import RequestCounts
 from .sweep_concurrency import SweepConcurrency
 from .sweeps import SweepResult
@@ -27,6 +28,8 @@ class Measurements:
     sweeps: Dict[Tuple[str, int], Dict[str, SweepResult]] = field(default_factory=dict)
     sweep_notes: List[str] = field(default_factory=list)
     cold_starts: List[ColdStart] = field(default_factory=list)
+    instructions: Dict[str, InstructionCount] = field(default_factory=dict)  # backend
+    instructions_missing: Optional[str] = None  # why instructions were not counted
     notices: list = field(default_factory=list)  # benchmarks.notices.NoticeRun
     sweep_concurrency: Optional[SweepConcurrency] = None
     failures: List[str] = field(default_factory=list)  # measurements that raised

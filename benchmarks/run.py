@@ -1,12 +1,12 @@
 """Benchmark the product against the stock botbuilder plumbing and print the tables.
 
-    python -m benchmarks.run            # everything, about 12-15 minutes on 2 cores
-    python -m benchmarks.run --quick    # smaller sizes, about 2 minutes
+    python -m benchmarks.run            # everything, 15-25 minutes on 2 cores
+    python -m benchmarks.run --quick    # smaller sizes, about 4 minutes
     python -m benchmarks.run --only turns latency
 
 Starts Azurite and the Cosmos-compatible server itself (npm ci must have run),
 plus delaying proxies for the latency and sweep-concurrency tables, and stops them
-at the end.
+at the end. Instructions per turn are counted where valgrind is installed.
 Tables go to stdout as Markdown; progress goes to stderr.
 """
 
@@ -24,6 +24,7 @@ from tests.servers import ServerNotInstalled
 
 from .backends import Backend, blob_backend, cosmos_backend, memory_backend
 from .cold_start import measure_cold_starts
+from .instructions import callgrind_missing, measure_instructions
 from .plumbing import PLUMBINGS
 from .results import BACKENDS, BOTS, Measurements
 from .servers import StorageServers, start_delayed, start_direct
@@ -34,6 +35,7 @@ from .sweeps import sweep_one_size
 from .tables import (
     cold_start_table,
     fixed_sweep_table,
+    instructions_table,
     latency_table,
     lifecycle_table,
     storage_table,
@@ -44,7 +46,9 @@ from .tables import (
 from .targets import targets_table
 from .turns import measure
 
-SECTIONS = ("turns", "latency", "requests", "sweep", "lifecycle", "sweep-concurrency", "cold")
+SECTIONS = (
+    "turns", "instructions", "latency", "requests", "sweep", "lifecycle", "sweep-concurrency", "cold",
+)
 DELAYED_SECTIONS = {"latency", "sweep-concurrency"}
 BLOB_SWEEP_MAX = 10_000  # Azurite fills too slowly beyond; --full-blob-sweep lifts it
 BLOB_SWEEP_MAX_QUICK = 1_000
@@ -142,6 +146,25 @@ async def _turns_run(
     return None
 
 
+async def count_instructions(results: Measurements, backends: Sequence[Backend], arguments) -> None:
+    """Instructions per product turn on each backend, each in a process under callgrind."""
+    results.instructions_missing = callgrind_missing()
+    if results.instructions_missing:
+        progress(f"instructions: not counted, {results.instructions_missing}")
+        return
+    progress(f"instructions: {arguments.instruction_conversations} conversations per backend "
+             "under callgrind, about a minute each")
+    async with recorded_failure(results, "instructions"):
+        # Off the event loop: the probes are other processes, and take minutes.
+        counts = await asyncio.to_thread(
+            measure_instructions, backends, arguments.instruction_conversations,
+            arguments.concurrency,
+        )
+        for count in counts:
+            results.instructions[count.backend] = count
+            progress(f"instructions {count.backend}: {count.per_turn / 1e6:.2f} M a turn")
+
+
 async def measure_latency(results: Measurements, backends: Sequence[Backend], conversations: int):
     for backend in backends:
         if backend.name == "memory":
@@ -194,6 +217,9 @@ async def measure_all(results: Measurements, arguments, direct, delayed) -> None
     if "turns" in arguments.only:
         await measure_turns(results, backends_on(direct), arguments.conversations, arguments.rounds)
         show(turns_table(results, arguments.conversations))
+    if "instructions" in arguments.only:
+        await count_instructions(results, backends_on(direct), arguments)
+        show(instructions_table(results, arguments.concurrency))
     if "latency" in arguments.only:
         await measure_latency(results, backends_on(delayed), arguments.conversations)
         show(latency_table(results))
@@ -229,13 +255,17 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run", description=__doc__.split("\n\n", 1)[0]
     )
-    parser.add_argument("--quick", action="store_true", help="small sizes: about 2 minutes")
+    parser.add_argument("--quick", action="store_true", help="small sizes: about 4 minutes")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     parser.add_argument("--conversations", type=int, help="per turn measurement (default 120, quick 20)")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument(
         "--rounds", type=int,
         help="rounds of the concurrent turn runs, interleaved (default 3, quick 1)",
+    )
+    parser.add_argument(
+        "--instruction-conversations", type=int,
+        help="per backend, counted under callgrind (default 40, quick 10)",
     )
     parser.add_argument("--delay-ms", type=float, default=5.0, help="added to each storage round trip")
     parser.add_argument("--count-conversations", type=int, help="for request counts (default 20, quick 5)")
@@ -255,6 +285,7 @@ def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     defaults = {
         "conversations": (120, 20),
         "rounds": (3, 1),
+        "instruction_conversations": (40, 10),
         "count_conversations": (20, 5),
         "sweep_sizes": ([1_000, 10_000, 100_000], [1_000, 10_000]),
         "cold_repetitions": (7, 2),
@@ -275,7 +306,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     logging.basicConfig(level=logging.ERROR)
     started = time.perf_counter()
     results = Measurements(concurrency=arguments.concurrency, delay_ms=arguments.delay_ms)
-    needs_servers = set(arguments.only) & {"turns", "latency", "requests", "sweep", *DELAYED_SECTIONS}
+    needs_servers = set(arguments.only) & {
+        "turns", "instructions", "latency", "requests", "sweep", *DELAYED_SECTIONS,
+    }
     try:
         with ExitStack() as stack:
             direct = delayed = None

@@ -323,3 +323,38 @@ def cold_start_table(results: Measurements, repetitions: int) -> Table:
         "columns: what the process had imported by its end."
     )
     return table
+
+
+def instructions_table(results: Measurements, concurrency: int) -> Table:
+    table = Table(
+        f"A product turn's work in instructions: callgrind, {concurrency} concurrent",
+        ["backend", "turns", "instructions/turn", "× memory", "CPU ms/turn (turn runs, by round)",
+         "× memory (median of rounds)"],
+    )
+    memory = results.instructions.get("memory")
+    for backend in BACKENDS:
+        count = results.instructions.get(backend)
+        if count is None:
+            continue
+        rounds = [measured[(backend, "product")].cpu_ms_per_turn for measured in results.rounds
+                  if (backend, "product") in measured]
+        cpu_ratios = results.round_ratios((backend, "product"), ("memory", "product"), "cpu_ms_per_turn")
+        table.add(
+            results.labels[backend], f"{count.turns:,}", f"{count.per_turn / 1e6:.2f} M",
+            f"{count.per_turn / memory.per_turn:.2f}×" if memory else "–",
+            ", ".join(f"{value:.2f}" for value in rounds) or "–",
+            f"{statistics.median(cpu_ratios):.2f}×" if cpu_ratios else "–",
+        )
+    table.note(
+        "Instructions: the bot process's user-space instructions over the measured turns, counted "
+        "by valgrind's callgrind with counting on only around them (Python's start, imports and the "
+        "warm-up not counted); the same code and inputs give nearly the same count whatever else "
+        "the machine does. Not counted: what each instruction costs (cache and TLB misses) and the "
+        "kernel's work on the storage sockets, so a ratio of instructions is not a ratio of CPU "
+        "time; the CPU targets are decided in seconds. CPU ms/turn: the same product's CPU "
+        "seconds in the concurrent turn runs above, which move with the machine's load and with "
+        "the storage server sharing its two cores."
+    )
+    if results.instructions_missing:
+        table.note(f"Not counted: {results.instructions_missing}.")
+    return table
