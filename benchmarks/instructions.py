@@ -19,13 +19,14 @@ What is counted is the bot process's user-space instructions, the storage
 SDKs and TLS included.
 """
 
+import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, List, Optional, Sequence
@@ -42,7 +43,6 @@ class InstructionCount:
     backend: str
     turns: int
     instructions: int
-    seconds: float  # wall time of the measured turns under callgrind
 
     @property
     def per_turn(self) -> float:
@@ -78,14 +78,16 @@ def _count(backend: Backend, conversations: int, concurrency: int, out: Path) ->
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
         )
         try:
-            _expect(probe, log, "ready")
+            if _next_line(probe, log) != "ready":
+                raise RuntimeError(f"{backend.name}: the probe did not get ready: {_tail(log)}")
             _control(probe, "--instr=on")
             _control(probe, "--zero")
-            started = time.perf_counter()
             probe.stdin.write("go\n")
             probe.stdin.flush()
-            turns = int(re.search(r'"turns":\s*(\d+)', _expect(probe, log, '"turns"')).group(1))
-            seconds = time.perf_counter() - started
+            try:
+                turns = json.loads(_next_line(probe, log))["turns"]
+            except (ValueError, KeyError, TypeError):
+                raise RuntimeError(f"{backend.name}: the probe ran no turns: {_tail(log)}") from None
             _control(probe, "--dump=measured")
             probe.stdin.write("done\n")
             probe.stdin.flush()
@@ -95,17 +97,19 @@ def _count(backend: Backend, conversations: int, concurrency: int, out: Path) ->
             if probe.poll() is None:
                 probe.kill()
                 probe.wait()
-    return InstructionCount(backend.name, turns, _measured_total(out), seconds)
+    return InstructionCount(backend.name, turns, _measured_total(out))
 
 
-def _expect(probe: subprocess.Popen, log: IO[str], marker: str) -> str:
-    """The probe's next line of output, which must contain ``marker``."""
-    line = probe.stdout.readline()
-    if marker not in line:
-        probe.kill()
-        probe.wait()
-        raise RuntimeError(f"instructions probe: expected {marker!r}, got {line!r}: {_tail(log)}")
-    return line
+def _next_line(probe: subprocess.Popen, log: IO[str]) -> str:
+    """The probe's next line of output; RuntimeError if none comes in time.
+
+    The probe writes one whole line and then waits, so once the pipe is
+    readable the line is there.
+    """
+    readable, _, _ = select.select([probe.stdout], [], [], STEP_TIMEOUT_SECONDS)
+    if not readable:
+        raise RuntimeError(f"the probe said nothing for {STEP_TIMEOUT_SECONDS} s: {_tail(log)}")
+    return probe.stdout.readline().strip()
 
 
 def _control(probe: subprocess.Popen, option: str) -> None:
