@@ -10,12 +10,22 @@ credential (shared key or Azure AD), retries, request ids, logging and
 transport all apply unchanged; only the layer that builds and reads the
 requests is skipped.
 
+The pipeline is the client's own, less the policies that can do nothing
+for these two requests (see ``_record_pipeline``), and with the request
+headers set without a ``uuid1``: libuuid tries the uuidd daemon's socket on
+every call, three system calls per request, to make an id that only has to
+be unique.
+
 Listing, container creation, deletes and metadata stay on the SDK's
 operations: the sweeper and set-up call them rarely.
 """
 
+import time
+import uuid
 from typing import Dict, Optional, Tuple
 from urllib.parse import quote
+from weakref import WeakKeyDictionary
+from wsgiref.handlers import format_date_time
 
 from azure.core.exceptions import (
     HttpResponseError,
@@ -24,16 +34,68 @@ from azure.core.exceptions import (
     ResourceNotFoundError,
 )
 from azure.core.pipeline import AsyncPipeline
+from azure.core.pipeline.policies import HeadersPolicy, SansIOHTTPPolicy
 from azure.core.pipeline.transport import HttpRequest
+from azure.storage.blob._shared.policies import (  # pinned (requirements.txt); tests/storage/test_blob_requests.py
+    QueueMessagePolicy,
+    StorageContentValidation,
+    StorageHeadersPolicy,
+    StorageRequestHook,
+)
+from azure.storage.blob._shared.policies_async import AsyncStorageResponseHook
 from azure.storage.blob.aio import ContainerClient
+
+from .sdk_pipeline import idle_policy, pipeline_without
 
 _ERRORS = {404: ResourceNotFoundError, 409: ResourceExistsError, 412: ResourceModifiedError}
 
+_record_pipelines: "WeakKeyDictionary[ContainerClient, AsyncPipeline]" = WeakKeyDictionary()
+
 
 def _pipeline(container: ContainerClient) -> AsyncPipeline:
-    # The SDK keeps the pipeline it built from the client's options here; the
-    # SDK is pinned (requirements.txt), and every Blob test goes through this.
-    return container._pipeline  # pylint: disable=protected-access
+    """The pipeline a record's requests go through, built once per container client."""
+    pipeline = _record_pipelines.get(container)
+    if pipeline is None:
+        # The SDK keeps the pipeline it built from the client's options here.
+        sdk_pipeline = container._pipeline  # pylint: disable=protected-access
+        pipeline = _record_pipelines[container] = _record_pipeline(sdk_pipeline)
+    return pipeline
+
+
+def _record_pipeline(sdk_pipeline: AsyncPipeline) -> AsyncPipeline:
+    """The SDK client's pipeline without the policies that do nothing for a
+    Get or Put Blob sent here (see ``sdk_pipeline``): also the queue message
+    encoder, content validation (not asked for), and the request and response
+    hooks unless the client was given one. Its headers policy is replaced by
+    ``RequestHeaders``."""
+
+    def leave_out(policy: object) -> bool:
+        # pylint: disable=protected-access
+        if isinstance(policy, StorageRequestHook):
+            return policy._request_callback is None
+        if isinstance(policy, AsyncStorageResponseHook):
+            return policy._response_callback is None
+        return isinstance(policy, (QueueMessagePolicy, StorageContentValidation)) or idle_policy(policy)
+
+    def replace(policy: object) -> object:
+        return RequestHeaders(policy) if isinstance(policy, StorageHeadersPolicy) else policy
+
+    return pipeline_without(sdk_pipeline, leave_out, replace)
+
+
+class RequestHeaders(SansIOHTTPPolicy):
+    """What the SDK's ``StorageHeadersPolicy`` sets: the client's own headers,
+    the request's date and a client request id (a ``uuid4``, not a ``uuid1``)."""
+
+    def __init__(self, sdk_policy: HeadersPolicy):
+        super().__init__()
+        self._client_headers = sdk_policy.headers
+
+    def on_request(self, request) -> None:
+        headers = request.http_request.headers
+        headers.update(self._client_headers)
+        headers["x-ms-date"] = format_date_time(time.time())
+        headers["x-ms-client-request-id"] = str(uuid.uuid4())
 
 
 def blob_url(container: ContainerClient, name: str) -> str:

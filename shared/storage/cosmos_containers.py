@@ -20,6 +20,7 @@ from azure.cosmos.exceptions import (
 
 from ..settings import Settings
 from .azure_errors import unavailable_on_outage
+from .sdk_pipeline import idle_policy, pipeline_without
 from .sdk_transport import client_options_with_transport
 from .state_containers import StateContainerConnection, StateContainers
 
@@ -49,6 +50,16 @@ class ContainerSpec:
     id: str
     default_ttl: Optional[int]
     indexing_policy: Optional[Dict[str, Any]] = None
+
+
+def _leave_out_idle_policies(client: CosmosClient) -> None:
+    """Every request of ``client`` skips the policies that have nothing to do
+    (``sdk_pipeline``): among them a second parse of every JSON answer."""
+    # The SDK sends each request through its pipeline client's ``_pipeline``;
+    # the SDK is pinned (requirements.txt), tests/storage/test_cosmos_pipeline.py.
+    # pylint: disable=protected-access
+    pipeline_client = client.client_connection.pipeline_client
+    pipeline_client._pipeline = pipeline_without(pipeline_client._pipeline, idle_policy)
 
 
 class CosmosConnection(StateContainerConnection[ContainerProxy]):
@@ -87,6 +98,7 @@ class CosmosConnection(StateContainerConnection[ContainerProxy]):
             client = CosmosClient(
                 self._settings.cosmos_db_endpoint, self._get_credential(), **self._options()
             )
+            _leave_out_idle_policies(client)
             # Entering the client reads the account: its regions, and its
             # consistency level, so session tokens are kept when it is Session
             # (a turn then reads its own writes). Skipping it skips both.
