@@ -2,7 +2,6 @@
 addresses, and the SDK's retries, errors, hooks, headers and logging, as its
 own operations have."""
 
-import logging
 import time
 from email.utils import parsedate_to_datetime
 
@@ -12,11 +11,11 @@ from azure.core.exceptions import HttpResponseError
 from azure.storage.blob.aio import ContainerClient, LinearRetry
 
 from shared.settings import Settings
-from shared.storage import StorageUnavailable
+from shared.storage import StorageUnavailable, blob_requests
 from shared.storage.blob_names import blob_name_for
-from shared.storage import blob_requests
 from shared.storage.blob_requests import blob_url
 from shared.storage.blob_store import create_blob_stores
+from tests.storage.sdk_logging import sdk_log_of
 
 ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 NAMES = [
@@ -158,13 +157,11 @@ async def test_a_clients_hooks_and_headers_apply_to_a_records_requests_and_to_th
 
 async def test_the_sdks_request_logging_covers_a_records_requests(blob_service, caplog):
     service, stores = await blob_service([(201, None), (201, None)])
-    caplog.set_level(logging.INFO, logger="azure.core.pipeline.policies.http_logging_policy")
     try:
-        caplog.clear()
-        await stores.conversation.read(["k"])
+        logged = await sdk_log_of(caplog, "azure.core.pipeline.policies.http_logging_policy",
+                                  lambda: stores.conversation.read(["k"]))
     finally:
         await stores.aclose()
-    logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "Request URL: 'http://127.0.0.1:" in logged
     assert "/devstoreaccount1/conversation-state/k'" in logged
     assert "Request method: 'GET'" in logged

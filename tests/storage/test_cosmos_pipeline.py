@@ -3,12 +3,11 @@ given (hooks) and what every request needs (credentials, retries, logging)
 still apply; the answer is no longer parsed twice. (With a key, Cosmos signs
 each request in its headers, not in a policy.)"""
 
-import logging
-
 import pytest
 
 from shared.storage.cosmos_containers import CosmosConnection
 from shared.storage.cosmos_store import create_cosmos_stores
+from tests.storage.sdk_logging import sdk_log_of
 
 pytestmark = pytest.mark.parametrize("settings_for_backend", ["cosmos"], indirect=True)
 
@@ -34,12 +33,9 @@ async def test_the_sdks_request_logging_covers_a_records_requests(settings_for_b
     stores = create_cosmos_stores(settings_for_backend)
     try:
         await stores.conversation.write({"k": {"n": 1}})
-        caplog.set_level(logging.INFO, logger="azure")
-        caplog.clear()
-        await stores.conversation.read(["k"])
+        logged = await sdk_log_of(caplog, "azure", lambda: stores.conversation.read(["k"]))
     finally:
         await stores.aclose()
-    logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "Request method: 'GET'" in logged
     assert "/docs/k" in logged
 
