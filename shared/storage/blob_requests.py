@@ -6,15 +6,15 @@ the generated layer serializes every header and parameter with msrest,
 deserializes every response header into a model, and a download builds a
 ``StorageStreamDownloader`` for a body of a few kilobytes. Here the same
 requests are sent through the container client's own pipeline, so its
-credential (shared key or Azure AD), retries, request ids, logging and
-transport all apply unchanged; only the layer that builds and reads the
+credential (shared key or Azure AD), retries, redirects, logging, tracing
+and transport all apply unchanged; only the layer that builds and reads the
 requests is skipped.
 
-The pipeline is the client's own, less the policies that can do nothing
-for these two requests (see ``_record_pipeline``), and with the request
-headers set without a ``uuid1``: libuuid tries the uuidd daemon's socket on
-every call, three system calls per request, to make an id that only has to
-be unique.
+That pipeline is rebuilt once per container client without the policies
+that can do nothing for these two requests (see ``_record_pipeline``), and
+with its date and request id set without a ``uuid1``: libuuid tries the
+uuidd daemon's socket on every call, three system calls per request, to
+make an id that only has to be unique.
 
 Listing, container creation, deletes and metadata stay on the SDK's
 operations: the sweeper and set-up call them rarely.

@@ -44,6 +44,8 @@ def pipeline_without(
     Policies that call the next one themselves (retry, redirect, Azure AD
     credentials) are copied: a pipeline links each of them to the next, and
     the originals stay linked in ``sdk_pipeline``, which may still be used.
+    A copied Azure AD policy starts with the original's token and renews it
+    on its own, from the credential's cache.
     """
     # pylint: disable=protected-access
     policies: List[object] = []
