@@ -62,23 +62,32 @@ def count_http_requests() -> Iterator[Counter]:
     """Count, by :func:`request_kind`, every HTTP request the Azure SDKs send meanwhile."""
     from azure.core.pipeline.transport import AioHttpTransport, RequestsTransport
 
+    from shared.storage.http_transport import Http11Transport
+
     counts: Counter = Counter()
 
     def note(request):
         counts[request_kind(request.method, request.url, request.headers)] += 1
 
     original_async, original_sync = AioHttpTransport.send, RequestsTransport.send
+    original_own = Http11Transport._send  # pylint: disable=protected-access
 
     async def send_async(self, request, **config):
         note(request)
         return await original_async(self, request, **config)
+
+    async def send_own(self, request, config):  # the requests it does not give to aiohttp
+        note(request)
+        return await original_own(self, request, config)
 
     def send_sync(self, request, **config):
         note(request)
         return original_sync(self, request, **config)
 
     AioHttpTransport.send, RequestsTransport.send = send_async, send_sync
+    Http11Transport._send = send_own  # pylint: disable=protected-access
     try:
         yield counts
     finally:
         AioHttpTransport.send, RequestsTransport.send = original_async, original_sync
+        Http11Transport._send = original_own  # pylint: disable=protected-access

@@ -1,11 +1,12 @@
-"""The Azure SDKs' HTTP transport, without environment lookups on every request.
+"""The Azure SDKs' HTTP transport for the stores.
 
 By default azure-core's aiohttp transport trusts the environment, and aiohttp
 then looks for a proxy variable and a .netrc entry on every request, each in
 a worker thread: about 1 ms of CPU and two thread hand-offs per storage call,
 to find the same answer every time. Where the environment configures no proxy
-and no .netrc, the stores use a transport that skips both lookups; where it
-does, the SDK's own behaviour, proxies included, is kept.
+and no .netrc, the stores use ``Http11Transport`` (``http_transport``), which
+makes no such lookups and sends the stores' requests itself; where it does,
+the SDK's own transport and behaviour, proxies included, are kept.
 """
 
 import os
@@ -25,12 +26,11 @@ def environment_configures_http(environ: Mapping[str, str] = os.environ) -> bool
 
 
 def client_options_with_transport(client_options: Mapping[str, Any]) -> Dict[str, Any]:
-    """``client_options`` plus a transport without per-request lookups, unless one is
-    given or the environment configures proxies."""
+    """``client_options`` plus the stores' own transport, unless one is given or
+    the environment configures proxies."""
     options = dict(client_options)
     if "transport" not in options and not environment_configures_http():
-        # pylint: disable-next=import-outside-toplevel
-        from azure.core.pipeline.transport import AioHttpTransport
+        from .http_transport import Http11Transport  # pylint: disable=import-outside-toplevel
 
-        options["transport"] = AioHttpTransport(use_env_settings=False)
+        options["transport"] = Http11Transport()
     return options

@@ -8,6 +8,7 @@ from aiohttp import ClientSession, web
 
 from shared.settings import Settings
 from shared.storage import create_state_stores
+from shared.storage.http_transport import Http11Transport
 from shared.storage.sdk_transport import client_options_with_transport, environment_configures_http
 
 
@@ -37,7 +38,7 @@ def test_a_transport_given_by_the_caller_is_kept(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))  # no .netrc
     given = object()
     assert client_options_with_transport({"transport": given})["transport"] is given
-    assert not client_options_with_transport({})["transport"]._use_env_settings  # pylint: disable=protected-access
+    assert isinstance(client_options_with_transport({})["transport"], Http11Transport)
 
 
 async def test_a_proxy_in_the_environment_still_carries_the_storage_requests(azurite, monkeypatch):
