@@ -12,6 +12,7 @@ metadata), and the channel itself.
 
 import asyncio
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from typing import List
@@ -65,7 +66,8 @@ async def azure(monkeypatch, unused_tcp_port):
         return web.json_response(
             {
                 "access_token": f"msi-token-{len(loopback.token_requests)}",
-                "expires_on": str(int(time.time()) + loopback.token_lifetime),
+                # rounded up: a token never lives less than token_lifetime
+                "expires_on": str(math.ceil(time.time()) + loopback.token_lifetime),
                 "resource": request.query["resource"],
                 "token_type": "Bearer",
                 "client_id": request.query.get("client_id"),
@@ -166,10 +168,10 @@ async def test_the_token_is_fetched_once_and_reused_while_it_is_valid(azure):
 
 
 async def test_an_expired_token_is_replaced_before_the_next_reply(azure):
-    azure.token_lifetime = 1  # a worker idle for longer than a token lives
+    azure.token_lifetime = 2  # a worker idle for longer than a token lives
 
     await post_message(azure, "hi")
-    await asyncio.sleep(1.5)
+    await asyncio.sleep(3.2)  # the token lived 2 to 3 seconds (its expiry is rounded up)
     await post_message(azure, "Car")
 
     assert [post["authorization"] for post in azure.channel_posts] == [
