@@ -40,7 +40,9 @@ MAX_HEAD_BYTES = 64 * 1024  # status line and headers of an answer
 DEFAULT_TIMEOUT_SECONDS = 300.0  # azure-core's connection and read timeouts
 
 # The options azure-core and the SDKs pass to a transport that this one honours.
-_OWN_OPTIONS = {"stream", "proxies", "proxy", "connection_timeout", "read_timeout", "connection_verify", "connection_cert"}
+_OWN_OPTIONS = {
+    "stream", "proxies", "proxy", "connection_timeout", "read_timeout", "connection_verify", "connection_cert"
+}
 _IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
 _SENDS_LENGTH = {"POST", "PUT", "PATCH"}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -62,7 +64,8 @@ class _Answer:
     __slots__ = ("status", "reason", "headers", "body", "keep_alive")
 
     def __init__(self, status: int, reason: str, headers, body: bytes, keep_alive: bool):
-        self.status, self.reason, self.headers, self.body, self.keep_alive = status, reason, headers, body, keep_alive
+        self.status, self.reason, self.headers = status, reason, headers
+        self.body, self.keep_alive = body, keep_alive
 
 
 class _Connection(asyncio.Protocol):
@@ -326,7 +329,8 @@ class Http11Transport(AsyncHttpTransport):
 
     def _aiohttp(self) -> AsyncHttpTransport:
         if self._fallback is None:
-            from azure.core.pipeline.transport import AioHttpTransport  # pylint: disable=import-outside-toplevel
+            # pylint: disable-next=import-outside-toplevel
+            from azure.core.pipeline.transport import AioHttpTransport
 
             self._fallback = AioHttpTransport(
                 use_env_settings=False, connection_verify=self._verify, connection_cert=self._cert
@@ -341,7 +345,8 @@ class Http11Transport(AsyncHttpTransport):
         port = url.port or _DEFAULT_PORTS[scheme]
         context = None
         if scheme == "https":
-            context = self._context(config.get("connection_verify", self._verify), config.get("connection_cert", self._cert))
+            verify = config.get("connection_verify", self._verify)
+            context = self._context(verify, config.get("connection_cert", self._cert))
         message = _message(request, url)
         connect_timeout = config.get("connection_timeout") or DEFAULT_TIMEOUT_SECONDS
         read_timeout = config.get("read_timeout") or DEFAULT_TIMEOUT_SECONDS
@@ -350,20 +355,21 @@ class Http11Transport(AsyncHttpTransport):
         if pool is None:
             pool = self._hosts[key] = _Host()
         async with pool.slots:
-            connection, reused = self._idle(pool), True
-            if connection is None:
-                connection, reused = await self._connect(host, port, context, connect_timeout), False
-            try:
-                answer = await self._exchange(connection, message, request.method, read_timeout)
-            except _Closed as closed:
-                if not (reused and not closed.answered and request.method in _IDEMPOTENT):
-                    raise _request_error(closed) from closed.cause
-                # a kept-alive connection the server had closed: once more, on a new one
-                connection = await self._connect(host, port, context, connect_timeout)
+            connection = self._idle(pool)
+            reused = connection is not None
+            for attempt in (1, 2):
+                if connection is None:
+                    connection = await self._connect(host, port, context, connect_timeout)
                 try:
                     answer = await self._exchange(connection, message, request.method, read_timeout)
-                except _Closed as closed_again:
-                    raise _request_error(closed_again) from closed_again.cause
+                    break
+                except _Closed as closed:
+                    # A kept-alive connection the server had closed: a read is
+                    # sent once more, on a new one; anything else fails as with aiohttp.
+                    resend = reused and attempt == 1 and not closed.answered
+                    if not (resend and request.method in _IDEMPOTENT):
+                        raise _request_error(closed) from closed.cause
+                    connection = None
             if answer.keep_alive and not connection.closed:
                 connection.idle_since = asyncio.get_running_loop().time()
                 pool.idle.append(connection)
@@ -386,7 +392,8 @@ class Http11Transport(AsyncHttpTransport):
         try:
             async with asyncio.timeout(timeout):
                 _, connection = await loop.create_connection(
-                    lambda: _Connection(loop), host, port, ssl=context, server_hostname=host if context else None
+                    lambda: _Connection(loop), host, port,
+                    ssl=context, server_hostname=host if context else None,
                 )
         except TimeoutError as error:
             raise ServiceRequestTimeoutError(f"Connecting to {host}:{port} timed out", error=error) from error
@@ -395,7 +402,9 @@ class Http11Transport(AsyncHttpTransport):
         self._open.add(connection)
         return connection
 
-    async def _exchange(self, connection: _Connection, message: bytes, method: str, read_timeout: float) -> _Answer:
+    async def _exchange(
+        self, connection: _Connection, message: bytes, method: str, read_timeout: float
+    ) -> _Answer:
         """Send ``message`` and wait for its whole answer; any silence longer
         than ``read_timeout`` ends the wait, and any failure the connection."""
         loop = asyncio.get_running_loop()
@@ -427,7 +436,10 @@ class Http11Transport(AsyncHttpTransport):
         self._open.discard(connection)
 
     def _context(self, verify: Any, cert: Any) -> ssl.SSLContext:
-        key = (verify if isinstance(verify, (bool, str)) else id(verify), cert if not isinstance(cert, list) else tuple(cert))
+        key = (
+            verify if isinstance(verify, (bool, str)) else id(verify),
+            tuple(cert) if isinstance(cert, list) else cert,
+        )
         context = self._contexts.get(key)
         if context is None:
             if verify is False:
