@@ -44,6 +44,7 @@ PACKAGES = (
     ("azure/core", "azure.core"),
     ("azure/functions", "azure.functions"),
     ("aiohttp", "aiohttp"),
+    ("shared/storage/http_transport", "shared.storage.http_transport (HTTP to storage)"),
     ("/shared/", "shared (the product)"),
     ("/messages_function/", "shared (the product)"),
     ("/benchmarks/", "benchmarks (the load driver)"),

@@ -46,7 +46,6 @@ _OWN_OPTIONS = {
 _IDEMPOTENT = {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
 _SENDS_LENGTH = {"POST", "PUT", "PATCH"}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_BREAKS = frozenset("\r\n\0")
 
 
 class _Closed(Exception):
@@ -476,9 +475,11 @@ def _message(request: HttpRequest, url) -> bytes:
             lines.append(f"{name}: {value}")
     if body or request.method in _SENDS_LENGTH or "content-length" in request.headers:
         lines.append(f"Content-Length: {len(body)}")
-    if " " in target or any(_BREAKS.intersection(line) for line in lines):
+    head = "\r\n".join(lines)
+    breaks = len(lines) - 1  # exactly the CR LF between lines: none inside a line
+    if head.count("\r") != breaks or head.count("\n") != breaks or "\0" in head or " " in target:
         raise ValueError("A request's target has a space, or a header a line break: not sent")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body
+    return (head + "\r\n\r\n").encode("utf-8") + body
 
 
 def _request_error(closed: _Closed) -> Exception:
