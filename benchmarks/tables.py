@@ -90,7 +90,9 @@ def turns_table(results: Measurements, conversations: int) -> Table:
     if len(results.rounds) > 1:
         table.note(
             f"The {results.concurrency} concurrent runs were made in {len(results.rounds)} "
-            "rounds, each round running every backend and bot in turn; each row is its "
+            "rounds, each round running every backend and bot in turn (Blob stock, Blob "
+            "product, memory product, Cosmos product, Cosmos stock, memory stock: the two runs "
+            "of each ratio side by side but memory's product and stock); each row is its "
             "middle round by turns/s; their product ÷ stock, like the targets, is the median "
             "of the rounds' ratios, each taken within one round."
         )
