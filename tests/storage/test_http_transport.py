@@ -8,7 +8,8 @@ and silent connections, malformed answers, and what it leaves to aiohttp.
 """
 
 import asyncio
-from typing import Callable, List, Optional, Tuple
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Callable, List, Optional, Tuple
 
 import pytest
 from azure.core.exceptions import (
@@ -53,6 +54,10 @@ class Server:
         self._server.close()
         await self._server.wait_closed()
 
+    def connection_numbers(self) -> List[int]:
+        """The connection each request so far came on, in order."""
+        return [number for number, _, _ in self.requests]
+
     def url(self, path: str = "/dbs/state/docs/a") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
@@ -80,6 +85,22 @@ class Server:
                     return
         except (asyncio.IncompleteReadError, ConnectionError):
             writer.close()
+
+
+async def send_twice(server: Server):
+    """Two requests, one after the other, through one transport."""
+    async with Http11Transport() as transport:
+        return await transport.send(request(server)), await transport.send(request(server))
+
+
+@asynccontextmanager
+async def raw_server(handler) -> AsyncIterator[str]:
+    """A loopback server running ``handler`` on each connection; yields its URL."""
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    finally:
+        server.close()
 
 
 def request(server: Server, method: str = "GET", body: Optional[bytes] = None, **headers: str) -> HttpRequest:
@@ -122,9 +143,7 @@ async def test_a_chunked_answer_is_put_together_and_the_connection_reused():
         b"5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nx-trailer: t\r\n\r\n"
     )
     async with Server(lambda *_: chunked) as server:
-        async with Http11Transport() as transport:
-            first = await transport.send(request(server))
-            second = await transport.send(request(server))
+        first, second = await send_twice(server)
     assert first.body() == second.body() == b"hello world"
     assert server.connections == 1
 
@@ -140,58 +159,48 @@ async def test_an_answer_arriving_a_byte_at_a_time_is_read_whole():
             await asyncio.sleep(0)
         writer.close()
 
-    server = await asyncio.start_server(dribble, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        async with Http11Transport() as transport:
-            response = await transport.send(HttpRequest("GET", f"http://127.0.0.1:{port}/a"))
-    finally:
-        server.close()
+    async with raw_server(dribble) as url, Http11Transport() as transport:
+        response = await transport.send(HttpRequest("GET", f"{url}/a"))
     assert response.body() == b'{"document":{"count":1}}' and response.headers["ETag"] == '"1"'
 
 
 async def test_an_answer_without_a_length_ends_with_the_connection_and_is_not_reused():
     async with Server(lambda *_: b"HTTP/1.1 200 OK\r\n\r\nall of it") as server:
         server.close_after_answer = True
-        async with Http11Transport() as transport:
-            first = await transport.send(request(server))
-            second = await transport.send(request(server))
+        first, second = await send_twice(server)
     assert first.body() == second.body() == b"all of it"
     assert server.connections == 2
 
 
 async def test_connection_close_in_an_answer_means_a_new_connection_next_time():
     async with Server(lambda *_: answer(headers="Connection: close\r\n")) as server:
-        async with Http11Transport() as transport:
-            await transport.send(request(server))
-            await transport.send(request(server))
+        await send_twice(server)
     assert server.connections == 2
 
 
-async def test_a_read_on_a_kept_connection_the_server_closed_is_sent_again_once():
-    # the server drops each connection, unanswered, at its second request
-    def script(number, head, body):
-        return answer() if [n for n, _, _ in server.requests].count(number) == 1 else None
+def dropping_each_connection_at_its_second_request() -> Server:
+    """A server that answers a connection's first request and closes it, unanswered, at its second."""
+    server = Server(lambda number, *_: answer() if server.connection_numbers().count(number) == 1 else None)
+    return server
 
-    async with Server(script) as server:
+
+async def test_a_read_on_a_kept_connection_the_server_closed_is_sent_again_once():
+    async with dropping_each_connection_at_its_second_request() as server:
         async with Http11Transport() as transport:
             await transport.send(request(server))
             second = await transport.send(request(server))
     assert second.status_code == 200
-    assert [number for number, _, _ in server.requests] == [1, 1, 2]
+    assert server.connection_numbers() == [1, 1, 2]
 
 
 async def test_a_write_on_a_kept_connection_closed_unanswered_is_not_sent_again():
     # POST is not idempotent: the SDK's retry policy decides, as with aiohttp
-    def script(number, head, body):
-        return answer() if [n for n, _, _ in server.requests].count(number) == 1 else None
-
-    async with Server(script) as server:
+    async with dropping_each_connection_at_its_second_request() as server:
         async with Http11Transport() as transport:
             await transport.send(request(server))
             with pytest.raises(ServiceRequestError):
                 await transport.send(request(server, "POST", b"{}"))
-    assert [number for number, _, _ in server.requests] == [1, 1]
+    assert server.connection_numbers() == [1, 1]
 
 
 async def test_an_idle_connection_older_than_the_keep_alive_is_not_reused(monkeypatch):
@@ -231,18 +240,13 @@ async def test_a_cancelled_request_closes_its_connection_and_leaves_no_answer_be
             writer.write(replies.pop(0) if replies else answer(b"second"))
             await writer.drain()
 
-    server = await asyncio.start_server(slow, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        async with Http11Transport() as transport:
-            pending = asyncio.ensure_future(transport.send(HttpRequest("GET", f"http://127.0.0.1:{port}/a")))
-            await asyncio.sleep(0.05)
-            pending.cancel()
-            release.set()
-            response = await transport.send(HttpRequest("GET", f"http://127.0.0.1:{port}/b"))
-            await asyncio.wait_for(first_connection_closed.wait(), 2)
-    finally:
-        server.close()
+    async with raw_server(slow) as url, Http11Transport() as transport:
+        pending = asyncio.ensure_future(transport.send(HttpRequest("GET", f"{url}/a")))
+        await asyncio.sleep(0.05)
+        pending.cancel()
+        release.set()
+        response = await transport.send(HttpRequest("GET", f"{url}/b"))
+        await asyncio.wait_for(first_connection_closed.wait(), 2)
     assert response.body() == b"second"
 
 
@@ -258,15 +262,10 @@ async def test_bytes_nobody_asked_for_end_a_kept_connection():
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
 
-    server = await asyncio.start_server(chatty, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        async with Http11Transport() as transport:
-            first = await transport.send(HttpRequest("GET", f"http://127.0.0.1:{port}/a"))
-            await asyncio.sleep(0.1)
-            second = await transport.send(HttpRequest("GET", f"http://127.0.0.1:{port}/b"))
-    finally:
-        server.close()
+    async with raw_server(chatty) as url, Http11Transport() as transport:
+        first = await transport.send(HttpRequest("GET", f"{url}/a"))
+        await asyncio.sleep(0.1)
+        second = await transport.send(HttpRequest("GET", f"{url}/b"))
     assert (first.body(), second.body()) == (b"one", b"one")  # the second on a new connection
 
 
