@@ -8,8 +8,8 @@ few kilobytes. The stores' requests are all alike: a body of bytes or
 text (or none), an answer read whole, to the one or two hosts the settings
 name. This transport sends exactly those itself, on kept-alive connections,
 and gives every other request to azure-core's aiohttp transport unchanged:
-streamed downloads, proxies, form data, compressed answers, an option it
-does not know.
+streamed downloads, proxies, form data, a request asking for compressed
+answers, an option it does not know.
 
 What it does, as aiohttp does for these requests: at most
 ``MAX_CONNECTIONS`` connections per host; TLS with the SDK's
