@@ -247,23 +247,13 @@ class Http11Response(AsyncHttpResponse):
         """The body is always read already."""
 
     def stream_download(self, pipeline, **kwargs):
-        return _OneBlock(self._body)
+        return _in_one_block(self._body)
 
 
-class _OneBlock:
-    """An async iterator over a body already in memory."""
-
-    def __init__(self, body: bytes):
-        self._body: Optional[bytes] = body
-
-    def __aiter__(self):
-        return self
-
-    async def __anext__(self) -> bytes:
-        if not self._body:
-            raise StopAsyncIteration
-        body, self._body = self._body, None
-        return body
+async def _in_one_block(body: bytes):
+    """A body already in memory, as the one block of a download."""
+    if body:
+        yield body
 
 
 class _Host:
@@ -306,7 +296,7 @@ class Http11Transport(AsyncHttpTransport):
         if self._fallback is not None:
             await self._fallback.close()
 
-    def handles(self, request: Any, stream: bool, proxies: Any, config: Dict[str, Any]) -> bool:
+    def _handles(self, request: Any, stream: bool, proxies: Any, config: Dict[str, Any]) -> bool:
         """True when this transport sends ``request`` itself."""
         if not isinstance(request, HttpRequest) or stream or proxies or config.get("proxy"):
             return False
@@ -321,7 +311,7 @@ class Http11Transport(AsyncHttpTransport):
         )
 
     async def send(self, request: HttpRequest, *, stream: bool = False, proxies=None, **config: Any):
-        if not self.handles(request, stream, proxies, config):
+        if not self._handles(request, stream, proxies, config):
             return await self._aiohttp().send(request, stream=stream, proxies=proxies, **config)
         config.pop("proxy", None)
         return await self._send(request, config)

@@ -314,6 +314,33 @@ async def test_a_streamed_download_and_a_proxy_are_left_to_aiohttp():
             assert await streamed.internal_response.read() == b"streamed"
             own = await transport.send(request(server))
             assert not isinstance(own, AioHttpTransportResponse)
+            assert await own.stream_download(None).__anext__() == b"streamed"
+    # a proxy gets the request in absolute form, as aiohttp sends it; the target nothing
+    async with Server(lambda *_: answer(b"proxied")) as proxy, Server(lambda *_: answer()) as target:
+        async with Http11Transport() as transport:
+            proxied = await transport.send(request(target), proxies={"http": proxy.url("")})
+    assert proxied.body() == b"proxied" and target.requests == []
+    assert proxy.requests[0][1].startswith(f"GET {target.url()} HTTP/1.1".encode())
+
+
+async def test_no_more_connections_to_a_host_than_the_limit(monkeypatch):
+    monkeypatch.setattr(http_transport, "MAX_CONNECTIONS", 2)
+    connections = []
+
+    async def slow(reader, writer):
+        connections.append(writer)
+        while True:
+            try:
+                await reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionError):
+                return
+            await asyncio.sleep(0.02)
+            writer.write(answer())
+
+    async with raw_server(slow) as url, Http11Transport() as transport:
+        answers = await asyncio.gather(*(transport.send(HttpRequest("GET", f"{url}/{n}")) for n in range(6)))
+    assert [response.status_code for response in answers] == [200] * 6
+    assert len(connections) == 2
 
 
 async def test_tls_checks_the_certificate_unless_told_not_to(cosmos_server):
